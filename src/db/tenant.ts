@@ -1,0 +1,113 @@
+/**
+ * The one way into the database. Every statement a request makes runs in a single Neon HTTP batch
+ * (one transaction, one round trip) whose first statement sets the tenant claims:
+ * - `asMember`: the verified session's organisation; `gallo_begin` also proves the session is live
+ *   and the caller's role is strong enough, inside the same transaction.
+ * - `withClaims`: explicit claims, for the flows that create them (registration, login).
+ * - `lookupLogin`: the narrow pre-login read by email, through a SECURITY DEFINER function.
+ */
+
+import { sql } from "drizzle-orm";
+import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
+import type { Context } from "hono";
+import type { Role } from "../../drizzle/schema.ts";
+import type { AppEnv, SessionClaims } from "../env.ts";
+import { AppError } from "../lib/errors.ts";
+import { type Db, database } from "./client.ts";
+import { ensureSafeDatabase } from "./safety.ts";
+
+type Statements = readonly [BatchItem<"pg">, ...BatchItem<"pg">[]];
+type Ctx = Context<AppEnv>;
+
+export type { Db };
+
+/**
+ * Runs `build`'s statements as the session's organisation, after checking in the same transaction
+ * that the session is live and that the caller's role is at least `minRole`.
+ */
+export async function asMember<T extends Statements>(
+  c: Ctx,
+  minRole: Role,
+  build: (db: Db, claims: SessionClaims) => T,
+): Promise<BatchResponse<T>> {
+  const claims = c.get("session");
+  if (!claims) throw new AppError("UNAUTHENTICATED");
+
+  const db = await open(c);
+  const idle = Number(c.env.SESSION_IDLE_SECONDS);
+  const begin = db.execute(
+    sql`select gallo_begin(${claims.orgId}::uuid, ${claims.userId}::uuid, ${claims.sessionId}::uuid, ${minRole}, ${idle}::int)`,
+  );
+  const results = await run(db.batch([begin, ...build(db, claims)]));
+  return results.slice(1) as BatchResponse<T>;
+}
+
+/** Runs `build`'s statements with the given claims set, for flows that have no session yet. */
+export async function withClaims<T extends Statements>(
+  c: Ctx,
+  claims: { orgId: string; userId: string },
+  build: (db: Db) => T,
+): Promise<BatchResponse<T>> {
+  const db = await open(c);
+  const begin = db.execute(
+    sql`select set_config('app.org_id', ${claims.orgId}, true), set_config('app.user_id', ${claims.userId}, true)`,
+  );
+  const results = await run(db.batch([begin, ...build(db)]));
+  return results.slice(1) as BatchResponse<T>;
+}
+
+export type LoginRecord = { userId: string; passwordHash: string; orgId: string | null };
+
+/** The account behind a normalised email, if any, with what a password check needs. */
+export async function lookupLogin(c: Ctx, email: string): Promise<LoginRecord | undefined> {
+  const db = await open(c);
+  const result = await run(
+    db.execute<{ user_id: string; password_hash: string; org_id: string | null }>(
+      sql`select user_id, password_hash, org_id from gallo_login_lookup(${email})`,
+    ),
+  );
+  const row = result.rows[0];
+  return row && { userId: row.user_id, passwordHash: row.password_hash, orgId: row.org_id };
+}
+
+/** Proves the database answers (used by /health). */
+export async function pingDatabase(c: Ctx): Promise<void> {
+  const db = await open(c);
+  await run(db.execute(sql`select 1`));
+}
+
+async function open(c: Ctx): Promise<Db> {
+  await ensureSafeDatabase(c.env, c.get("logger"));
+  return database(c.env);
+}
+
+/** Turns driver failures into API errors; SQLSTATEs raised by gallo_begin become 401/403. */
+async function run<T>(promise: Promise<T>): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    throw translate(error);
+  }
+}
+
+export function sqlState(error: unknown): string | undefined {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+  }
+  return undefined;
+}
+
+function translate(error: unknown): unknown {
+  const state = sqlState(error);
+  if (state === "GA401") return new AppError("UNAUTHENTICATED", { cause: error });
+  if (state === "GA403") return new AppError("FORBIDDEN", { cause: error });
+  if (
+    !state &&
+    error instanceof Error &&
+    /connecting to database|fetch failed/i.test(String(error.message))
+  ) {
+    return new AppError("DATABASE_UNAVAILABLE", { cause: error });
+  }
+  return error;
+}

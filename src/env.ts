@@ -1,0 +1,32 @@
+/**
+ * What the Worker is given. `worker-configuration.d.ts` (from `wrangler types`) declares the
+ * bindings and [vars] of wrangler.toml; secrets and dev-only variables are declared here because
+ * `wrangler types` cannot see them.
+ */
+import type { Locale } from "./lib/errors.ts";
+import type { Logger } from "./lib/logger.ts";
+
+export type Secrets = {
+  /** Postgres URL of the runtime role (gallo_app), never the owner's. */
+  DATABASE_URL: string;
+  /** HMAC key for session JWTs (at least 32 random bytes). */
+  JWT_SECRET: string;
+  /** Server-side key of the password pre-hash (HMAC-SHA-256 before bcrypt). */
+  PASSWORD_PEPPER: string;
+  /** Dev and tests only: `host:port` of scripts/lib/neon-endpoint.ts. Unset in production. */
+  NEON_LOCAL_ENDPOINT?: string;
+};
+
+export type Bindings = Env & Secrets;
+
+/** The caller, once the session cookie has been verified. */
+export type SessionClaims = { userId: string; orgId: string; sessionId: string };
+
+export type Variables = {
+  requestId: string;
+  logger: Logger;
+  locale: Locale;
+  session?: SessionClaims;
+};
+
+export type AppEnv = { Bindings: Bindings; Variables: Variables };

@@ -1,0 +1,120 @@
+/**
+ * The one error type of the API. Every failure a client sees is an `AppError` with a stable
+ * UPPER_SNAKE code; `STATUS` maps each code to its HTTP status, and a code without one does not
+ * compile. Messages exist in English and Brazilian Portuguese.
+ */
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export const STATUS = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  CROSS_SITE_REQUEST: 403,
+  NOT_FOUND: 404,
+  EMAIL_TAKEN: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UNSAFE_DATABASE_ROLE: 503,
+  DATABASE_UNAVAILABLE: 503,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof STATUS;
+export type Locale = "en" | "pt-BR";
+
+const MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
+  VALIDATION_FAILED: {
+    en: "Some fields are missing or invalid.",
+    "pt-BR": "Alguns campos estão faltando ou são inválidos.",
+  },
+  MALFORMED_JSON: {
+    en: "The request body is not valid JSON.",
+    "pt-BR": "O corpo da requisição não é um JSON válido.",
+  },
+  UNAUTHENTICATED: {
+    en: "Please log in to continue.",
+    "pt-BR": "Entre na sua conta para continuar.",
+  },
+  INVALID_CREDENTIALS: {
+    en: "Email or password is incorrect.",
+    "pt-BR": "E-mail ou senha incorretos.",
+  },
+  FORBIDDEN: {
+    en: "Your role does not allow this action.",
+    "pt-BR": "Seu papel não permite esta ação.",
+  },
+  CROSS_SITE_REQUEST: {
+    en: "This request came from another site and was refused.",
+    "pt-BR": "Esta requisição veio de outro site e foi recusada.",
+  },
+  NOT_FOUND: {
+    en: "We could not find what you asked for.",
+    "pt-BR": "Não encontramos o que você procurou.",
+  },
+  EMAIL_TAKEN: {
+    en: "An account with this email already exists.",
+    "pt-BR": "Já existe uma conta com este e-mail.",
+  },
+  PAYLOAD_TOO_LARGE: {
+    en: "The request is too large.",
+    "pt-BR": "A requisição é grande demais.",
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    en: "Send the request body as JSON.",
+    "pt-BR": "Envie o corpo da requisição como JSON.",
+  },
+  RATE_LIMITED: {
+    en: "Too many attempts. Please wait and try again.",
+    "pt-BR": "Muitas tentativas. Aguarde e tente novamente.",
+  },
+  INTERNAL: {
+    en: "Something went wrong on our side. Please try again.",
+    "pt-BR": "Algo deu errado do nosso lado. Tente novamente.",
+  },
+  UNSAFE_DATABASE_ROLE: {
+    en: "The service is unavailable for safety reasons. We have been alerted.",
+    "pt-BR": "O serviço está indisponível por segurança. Já fomos avisados.",
+  },
+  DATABASE_UNAVAILABLE: {
+    en: "The database is unavailable. Please try again shortly.",
+    "pt-BR": "O banco de dados está indisponível. Tente novamente em instantes.",
+  },
+};
+
+/** A field-level problem, as returned in `error.details` for VALIDATION_FAILED. */
+export type FieldIssue = { path: string; message: string };
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: FieldIssue[];
+
+  /**
+   * @param code stable machine code; decides the HTTP status
+   * @param options.details per-field problems shown to the client
+   * @param options.cause the underlying error, logged but never sent
+   */
+  constructor(code: ErrorCode, options: { details?: FieldIssue[]; cause?: unknown } = {}) {
+    super(code, { cause: options.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.details = options.details;
+  }
+
+  get status(): ContentfulStatusCode {
+    return STATUS[this.code];
+  }
+}
+
+export function errorMessage(code: ErrorCode, locale: Locale): string {
+  return MESSAGES[code][locale];
+}
+
+/** Picks pt-BR for any Portuguese `Accept-Language` preferred over English, else English. */
+export function pickLocale(acceptLanguage: string | undefined): Locale {
+  if (!acceptLanguage) return "en";
+  const first = acceptLanguage.split(",")[0]?.trim().toLowerCase() ?? "";
+  return first.startsWith("pt") ? "pt-BR" : "en";
+}
