@@ -1,9 +1,16 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+// Keeps wrangler and miniflare offline and quick (see README, "Working offline").
+process.env.WRANGLER_SEND_METRICS = "false";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+process.env.WRANGLER_HIDE_BANNER = "true";
+
 export default defineConfig({
   test: {
     globalSetup: ["./test/global-setup.ts"],
+    // One JSON line per request would drown the report; warnings and errors still show.
+    onConsoleLog: (log) => !log.includes('"level":"info"'),
     projects: [
       {
         extends: true,

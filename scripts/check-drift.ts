@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { OFFLINE_ENV } from "./lib/local-config.ts";
 
 const bin = (name: string) => join("node_modules", ".bin", name);
 const problems: string[] = [];
@@ -31,7 +32,10 @@ try {
 }
 
 try {
-  execFileSync(bin("wrangler"), ["types", "--check"], { stdio: "pipe" });
+  execFileSync(bin("wrangler"), ["types", "--check"], {
+    stdio: "pipe",
+    env: { ...process.env, ...OFFLINE_ENV },
+  });
 } catch {
   problems.push("worker-configuration.d.ts is out of date: run npm run types");
 }

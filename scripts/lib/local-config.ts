@@ -28,3 +28,10 @@ export function databaseUrl(
 ): string {
   return `postgres://${role.user}:${role.password}@127.0.0.1:${port}/${database}`;
 }
+
+/** Keeps wrangler offline and quick: no telemetry call, no `Request.cf` download, no update check. */
+export const OFFLINE_ENV = {
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_HIDE_BANNER: "true",
+} as const;
