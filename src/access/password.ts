@@ -11,8 +11,11 @@ import { compare, hash } from "bcrypt-ts";
 export const BCRYPT_COST = 10;
 
 // Compared against when the email is unknown, so that a login for a missing account costs the
-// same time as one for an existing account. Made once per isolate, at the current cost.
-let dummyHash: Promise<string> | undefined;
+// same time as one for an existing account. Made once per isolate, at the current cost, by the
+// request that awaits it. Kept as a string, not a shared promise: bcrypt-ts works in timer slices,
+// and workerd drops a request's pending timers when it ends, so a promise started by one login
+// and left running could never settle for the next one (unknown-email logins then hung).
+let dummyHash: string | undefined;
 
 export async function hashPassword(password: string, pepper: string): Promise<string> {
   return hash(await prehash(password, pepper), BCRYPT_COST);
@@ -24,8 +27,8 @@ export async function verifyPassword(
   stored: string | undefined,
   pepper: string,
 ): Promise<boolean> {
-  dummyHash ??= hash(crypto.randomUUID(), BCRYPT_COST);
-  const ok = await compare(await prehash(password, pepper), stored ?? (await dummyHash));
+  dummyHash ??= await hash(crypto.randomUUID(), BCRYPT_COST);
+  const ok = await compare(await prehash(password, pepper), stored ?? dummyHash);
   return ok && stored !== undefined;
 }
 
