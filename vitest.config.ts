@@ -25,6 +25,7 @@ export default defineConfig({
                 NEON_LOCAL_ENDPOINT: inject("neonEndpoint"),
                 JWT_SECRET: "test-only-jwt-secret-0123456789abcdef",
                 PASSWORD_PEPPER: "test-only-pepper-0123456789abcdef",
+                DEV_OUTBOX: "on",
               },
             },
           })),

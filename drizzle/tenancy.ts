@@ -14,6 +14,33 @@ export const currentOrgId = sql`nullif(current_setting('app.org_id', true), ''):
 /** The user the current transaction acts for, or NULL. */
 export const currentUserId = sql`nullif(current_setting('app.user_id', true), '')::uuid`;
 
+/** The token hash a flow has proven it knows (email links: registration, reset, invitation). */
+export const currentTokenHash = sql`nullif(current_setting('app.token_hash', true), '')`;
+
+/** Policies for rows that belong to one user rather than an organisation (2FA, recovery codes). */
+export function userPolicies(table: string, column = "user_id") {
+  const own = sql`${sql.identifier(column)} = ${currentUserId}`;
+  return [
+    pgPolicy(`${table}_user_select`, { for: "select", to: "public", using: own }),
+    pgPolicy(`${table}_user_insert`, { for: "insert", to: "public", withCheck: own }),
+    pgPolicy(`${table}_user_update`, { for: "update", to: "public", using: own, withCheck: own }),
+    pgPolicy(`${table}_user_delete`, { for: "delete", to: "public", using: own }),
+  ];
+}
+
+/**
+ * Policies for single-use email-link rows: a transaction sees or writes a row only when it claims
+ * the row's token hash, i.e. when the request carried the secret link.
+ */
+export function tokenPolicies(table: string) {
+  const own = sql`token_hash = ${currentTokenHash}`;
+  return [
+    pgPolicy(`${table}_token_select`, { for: "select", to: "public", using: own }),
+    pgPolicy(`${table}_token_insert`, { for: "insert", to: "public", withCheck: own }),
+    pgPolicy(`${table}_token_update`, { for: "update", to: "public", using: own, withCheck: own }),
+  ];
+}
+
 /**
  * The four policies of a tenant-owned table: every command sees and writes only rows whose
  * `org_id` is the claimed organisation. Applied to every role (`public`): with FORCE ROW LEVEL

@@ -1,7 +1,8 @@
 /**
  * Drift checks run by `npm test`:
  * - generating migrations from drizzle/schema.ts into a copy of migrations/ adds nothing;
- * - worker-configuration.d.ts matches wrangler.toml (`wrangler types --check`).
+ * - worker-configuration.d.ts matches wrangler.toml (`wrangler types --check`). `--env-file
+ *   /dev/null` keeps a developer's .dev.vars out of the types, so a fresh clone agrees.
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -32,7 +33,7 @@ try {
 }
 
 try {
-  execFileSync(bin("wrangler"), ["types", "--check"], {
+  execFileSync(bin("wrangler"), ["types", "--check", "--env-file", "/dev/null"], {
     stdio: "pipe",
     env: { ...process.env, ...OFFLINE_ENV },
   });

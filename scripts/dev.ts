@@ -73,6 +73,9 @@ async function start(): Promise<void> {
       `DATABASE_URL:${LOCAL_URLS.runtime}`,
       "--var",
       `NEON_LOCAL_ENDPOINT:${endpoint.address}`,
+      // Email goes to the dev outbox (http://127.0.0.1:8787/dev/outbox), never to a provider.
+      "--var",
+      "DEV_OUTBOX:on",
     ],
     // Its own process group, so workerd and esbuild can be stopped with it.
     {

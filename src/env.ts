@@ -9,10 +9,19 @@ import type { Logger } from "./lib/logger.ts";
 export type Secrets = {
   /** Postgres URL of the runtime role (gallo_app), never the owner's. */
   DATABASE_URL: string;
-  /** HMAC key for session JWTs (at least 32 random bytes). */
+  /** HMAC key for session JWTs and CSRF tokens (at least 32 random bytes). */
   JWT_SECRET: string;
+  /** The key before the last rotation, still accepted until its tokens expire. Optional. */
+  JWT_PREVIOUS_SECRET?: string;
+  /** The public origin (https://app.example.com) when it differs from the request URL's. */
+  APP_ORIGIN?: string;
   /** Server-side key of the password pre-hash (HMAC-SHA-256 before bcrypt). */
   PASSWORD_PEPPER: string;
+  /** HTTP email API key (production). Without it email goes to the dev outbox or nowhere. */
+  EMAIL_API_KEY?: string;
+  EMAIL_API_URL?: string;
+  /** Dev and tests only: "on" keeps email in the DevOutbox Durable Object (GET /dev/outbox). */
+  DEV_OUTBOX?: string;
   /** Dev and tests only: `host:port` of scripts/lib/neon-endpoint.ts. Unset in production. */
   NEON_LOCAL_ENDPOINT?: string;
 };

@@ -2,24 +2,43 @@
  * The Worker's entry: middleware in order, then every router the API mounts.
  */
 import { Hono } from "hono";
+import { csrfProtection } from "./access/csrf.ts";
+import { rules } from "./access/rate-limit.rules.ts";
+import { rateLimit } from "./access/rate-limit.ts";
 import { readSession } from "./access/session.ts";
 import { authRoutes } from "./auth/auth.routes.ts";
 import { contactRoutes } from "./contacts/contacts.routes.ts";
+import { devOutboxRoutes } from "./email/dev-outbox.ts";
 import type { AppEnv } from "./env.ts";
 import { healthRoutes } from "./health/health.routes.ts";
 import { handleError } from "./http/error-handler.ts";
 import { requestContext } from "./http/request-context.ts";
+import { securityHeaders } from "./http/security-headers.ts";
 import { AppError } from "./lib/errors.ts";
 
 const app = new Hono<AppEnv>();
 
 app.use(requestContext);
+app.use(securityHeaders);
 app.use("/api/*", readSession);
+app.use("/api/*", csrfProtection);
 app.onError(handleError);
 app.notFound((c) => handleError(new AppError("NOT_FOUND"), c));
+
+// Per-IP and per-account limits of the flows anyone can call (src/access/rate-limit.rules.ts),
+// before any router, so a path is limited even before its route lands.
+app.use("/api/v1/auth/login", rateLimit(rules.login));
+app.use("/api/v1/auth/register", rateLimit(rules.register));
+app.use("/api/v1/auth/password-reset", rateLimit(rules.passwordReset));
+app.use("/api/v1/auth/password-reset/confirm", rateLimit(rules.passwordResetConfirm));
+app.use("/api/v1/auth/2fa/verify", rateLimit(rules.twoFactorVerify));
+app.use("/api/v1/invitations/accept", rateLimit(rules.invitationAccept));
 
 app.route("/health", healthRoutes);
 app.route("/api/v1/auth", authRoutes);
 app.route("/api/v1/contacts", contactRoutes);
+app.route("/dev/outbox", devOutboxRoutes);
 
+export { RateLimiter } from "./access/rate-limiter.ts";
+export { DevOutbox } from "./email/dev-outbox.ts";
 export default app;

@@ -42,32 +42,54 @@ export async function asMember<T extends Statements>(
   return results.slice(1) as BatchResponse<T>;
 }
 
-/** Runs `build`'s statements with the given claims set, for flows that have no session yet. */
+export type Claims = { orgId?: string; userId?: string; tokenHash?: string };
+
+/**
+ * Runs `build`'s statements with the given claims set, for flows that have no session yet:
+ * registration, login, and email links (which claim the hash of the token they carry).
+ */
 export async function withClaims<T extends Statements>(
   c: Ctx,
-  claims: { orgId: string; userId: string },
+  claims: Claims,
   build: (db: Db) => T,
 ): Promise<BatchResponse<T>> {
   const db = await open(c);
   const begin = db.execute(
-    sql`select set_config('app.org_id', ${claims.orgId}, true), set_config('app.user_id', ${claims.userId}, true)`,
+    sql`select set_config('app.org_id', ${claims.orgId ?? ""}, true),
+               set_config('app.user_id', ${claims.userId ?? ""}, true),
+               set_config('app.token_hash', ${claims.tokenHash ?? ""}, true)`,
   );
   const results = await run(db.batch([begin, ...build(db)]));
   return results.slice(1) as BatchResponse<T>;
 }
 
-export type LoginRecord = { userId: string; passwordHash: string; orgId: string | null };
+export type LoginRecord = {
+  userId: string;
+  passwordHash: string;
+  orgId: string | null;
+  totpEnabled: boolean;
+};
 
 /** The account behind a normalised email, if any, with what a password check needs. */
 export async function lookupLogin(c: Ctx, email: string): Promise<LoginRecord | undefined> {
   const db = await open(c);
   const result = await run(
-    db.execute<{ user_id: string; password_hash: string; org_id: string | null }>(
-      sql`select user_id, password_hash, org_id from gallo_login_lookup(${email})`,
-    ),
+    db.execute<{
+      user_id: string;
+      password_hash: string;
+      org_id: string | null;
+      totp_enabled: boolean;
+    }>(sql`select user_id, password_hash, org_id, totp_enabled from gallo_login_lookup(${email})`),
   );
   const row = result.rows[0];
-  return row && { userId: row.user_id, passwordHash: row.password_hash, orgId: row.org_id };
+  return (
+    row && {
+      userId: row.user_id,
+      passwordHash: row.password_hash,
+      orgId: row.org_id,
+      totpEnabled: row.totp_enabled,
+    }
+  );
 }
 
 /** Proves the database answers (used by /health). */
@@ -102,6 +124,8 @@ function translate(error: unknown): unknown {
   const state = sqlState(error);
   if (state === "GA401") return new AppError("UNAUTHENTICATED", { cause: error });
   if (state === "GA403") return new AppError("FORBIDDEN", { cause: error });
+  if (state === "GA410") return new AppError("LINK_INVALID", { cause: error });
+  if (state === "GA428") return new AppError("TWO_FACTOR_REQUIRED", { cause: error });
   if (
     !state &&
     error instanceof Error &&

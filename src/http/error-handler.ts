@@ -12,6 +12,9 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
   if (appError.status >= 500) {
     c.get("logger").error("request failed", { code: appError.code, error });
   }
+  if (appError.retryAfterSeconds !== undefined) {
+    c.header("Retry-After", String(appError.retryAfterSeconds));
+  }
   return c.json(
     {
       error: {

@@ -12,14 +12,18 @@ export const STATUS = {
   INVALID_CREDENTIALS: 401,
   FORBIDDEN: 403,
   CROSS_SITE_REQUEST: 403,
+  CSRF_TOKEN_INVALID: 403,
   NOT_FOUND: 404,
   EMAIL_TAKEN: 409,
+  LINK_INVALID: 410,
+  TWO_FACTOR_REQUIRED: 428,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNSAFE_DATABASE_ROLE: 503,
   DATABASE_UNAVAILABLE: 503,
+  EMAIL_UNAVAILABLE: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof STATUS;
@@ -50,6 +54,11 @@ const MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
     en: "This request came from another site and was refused.",
     "pt-BR": "Esta requisição veio de outro site e foi recusada.",
   },
+  CSRF_TOKEN_INVALID: {
+    en: "This form has expired or was not sent from Gallo CRM. Reload the page and try again.",
+    "pt-BR":
+      "Este formulário expirou ou não foi enviado pelo Gallo CRM. Recarregue a página e tente de novo.",
+  },
   NOT_FOUND: {
     en: "We could not find what you asked for.",
     "pt-BR": "Não encontramos o que você procurou.",
@@ -57,6 +66,18 @@ const MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
   EMAIL_TAKEN: {
     en: "An account with this email already exists.",
     "pt-BR": "Já existe uma conta com este e-mail.",
+  },
+  LINK_INVALID: {
+    en: "This link has expired or was already used. Ask for a new one.",
+    "pt-BR": "Este link expirou ou já foi usado. Peça um novo.",
+  },
+  TWO_FACTOR_REQUIRED: {
+    en: "Your organisation requires two-factor authentication. Set it up to continue.",
+    "pt-BR": "Sua organização exige autenticação em dois fatores. Ative-a para continuar.",
+  },
+  EMAIL_UNAVAILABLE: {
+    en: "We could not send the email right now. Please try again in a few minutes.",
+    "pt-BR": "Não conseguimos enviar o e-mail agora. Tente novamente em alguns minutos.",
   },
   PAYLOAD_TOO_LARGE: {
     en: "The request is too large.",
@@ -90,17 +111,23 @@ export type FieldIssue = { path: string; message: string };
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details?: FieldIssue[];
+  readonly retryAfterSeconds?: number;
 
   /**
    * @param code stable machine code; decides the HTTP status
    * @param options.details per-field problems shown to the client
+   * @param options.retryAfterSeconds sent as `Retry-After` (RATE_LIMITED)
    * @param options.cause the underlying error, logged but never sent
    */
-  constructor(code: ErrorCode, options: { details?: FieldIssue[]; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    options: { details?: FieldIssue[]; retryAfterSeconds?: number; cause?: unknown } = {},
+  ) {
     super(code, { cause: options.cause });
     this.name = "AppError";
     this.code = code;
     this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get status(): ContentfulStatusCode {

@@ -5,6 +5,8 @@
 import { env } from "cloudflare:workers";
 import { sign } from "hono/jwt";
 import { expect } from "vitest";
+import { csrfTokenFor } from "../../src/access/csrf.ts";
+import { signToken } from "../../src/access/session.ts";
 import type { Bindings } from "../../src/env.ts";
 import { api, newTenant, type Tenant } from "./api.ts";
 
@@ -29,9 +31,21 @@ export const FORGERIES: readonly Forgery[] = [
   { name: "an empty cookie", cookie: async () => `${COOKIE}=` },
   { name: "a value that is no JWT", cookie: async () => `${COOKIE}=not-a-jwt` },
   {
+    // Same kid as the genuine key, so the key is found and only the signature fails.
     name: "a token signed with another secret",
     cookie: async (token) =>
-      session(await sign(claimsOf(token), "another-secret-0123456789abcdef0123", "HS256")),
+      session(
+        await sign(claimsOf(token), {
+          kty: "oct",
+          k: encodeBytes(new TextEncoder().encode("another-secret-0123456789abcdef0123")),
+          alg: "HS256",
+          kid: kidOf(token),
+        }),
+      ),
+  },
+  {
+    name: "a token signed with the right secret but without a key id",
+    cookie: async (token) => session(await sign(claimsOf(token), bindings.JWT_SECRET, "HS256")),
   },
   {
     name: "a token with alg none",
@@ -39,7 +53,7 @@ export const FORGERIES: readonly Forgery[] = [
   },
   {
     name: "a token signed with the right secret but another algorithm (HS512)",
-    cookie: async (token) => session(await sign(claimsOf(token), bindings.JWT_SECRET, "HS512")),
+    cookie: async (token) => session(await signToken(bindings, claimsOf(token), "HS512")),
   },
   {
     // Every other claim is genuine: only the signature check stands between this and a session.
@@ -63,26 +77,35 @@ export const FORGERIES: readonly Forgery[] = [
     name: "an expired token",
     cookie: async (token) =>
       session(
-        await sign(
-          { ...claimsOf(token), iat: now() - 2 * hour, nbf: now() - 2 * hour, exp: now() - hour },
-          bindings.JWT_SECRET,
-        ),
+        await signToken(bindings, {
+          ...claimsOf(token),
+          iat: now() - 2 * hour,
+          nbf: now() - 2 * hour,
+          exp: now() - hour,
+        }),
       ),
   },
   {
     name: "a token from another issuer",
     cookie: async (token) =>
-      session(await sign({ ...claimsOf(token), iss: "someone-else" }, bindings.JWT_SECRET)),
+      session(await signToken(bindings, { ...claimsOf(token), iss: "someone-else" })),
   },
   {
     name: "a token for another audience",
     cookie: async (token) =>
-      session(await sign({ ...claimsOf(token), aud: "someone-else" }, bindings.JWT_SECRET)),
+      session(await signToken(bindings, { ...claimsOf(token), aud: "someone-else" })),
   },
   {
     name: "a well-signed token naming a session that does not exist",
     cookie: async (token) =>
-      session(await sign({ ...claimsOf(token), sid: crypto.randomUUID() }, bindings.JWT_SECRET)),
+      session(await signToken(bindings, { ...claimsOf(token), sid: crypto.randomUUID() })),
+  },
+  {
+    name: "a well-signed token without an expiry",
+    cookie: async (token) => {
+      const { exp: _, ...claims } = claimsOf(token);
+      return session(await signToken(bindings, claims));
+    },
   },
   {
     // Without the __Host- prefix a sibling subdomain could have planted the cookie.
@@ -108,14 +131,17 @@ export async function expectRouteRefusesWithoutValidSession(
 
   for (const forgery of FORGERIES) {
     const cookie = await forgery.cookie(token);
-    const res = await api<{ error: { code: string } }>(route.path, { ...route, cookie });
+    // The CSRF token matching whatever session the forgery names, so that what is tested is the
+    // session check itself, not the CSRF check that would otherwise refuse first with 403.
+    const headers = { "x-csrf-token": await csrfFor(cookie) };
+    const res = await api<{ error: { code: string } }>(route.path, { ...route, cookie, headers });
 
     const what = `${route.method} ${route.path} with ${forgery.name}`;
     expect(res.status, what).toBe(401);
     expect(res.body.error.code, what).toBe("UNAUTHENTICATED");
   }
 
-  const genuine = await api(route.path, { ...route, cookie: tenant.cookie });
+  const genuine = await tenant.call(route.path, route);
   expect(genuine.status, `${route.method} ${route.path} with the genuine cookie`).not.toBe(401);
 }
 
@@ -140,8 +166,26 @@ function claimsOf(token: string): Record<string, unknown> {
   return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
 }
 
+async function csrfFor(cookie: string | undefined): Promise<string> {
+  try {
+    const sid = claimsOf(cookie?.split("=")[1] ?? "").sid;
+    return typeof sid === "string" ? await csrfTokenFor(bindings.JWT_SECRET, sid) : "none";
+  } catch {
+    return "none";
+  }
+}
+
+function kidOf(token: string): string {
+  const header = token.split(".")[0] ?? "";
+  const json = atob(header.replaceAll("-", "+").replaceAll("_", "/"));
+  return (JSON.parse(json) as { kid: string }).kid;
+}
+
 function encode(value: unknown): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(value));
+  return encodeBytes(new TextEncoder().encode(JSON.stringify(value)));
+}
+
+function encodeBytes(bytes: Uint8Array): string {
   return btoa(String.fromCharCode(...bytes))
     .replaceAll("+", "-")
     .replaceAll("/", "_")
