@@ -32,9 +32,18 @@ export const organisations = pgTable(
     name: text("name").notNull(),
     /** When true, owners and admins must have two-factor authentication to do anything. */
     require2fa: boolean("require_2fa").notNull().default(false),
+    /** Default region for phone numbers and tax ids (ISO 3166-1 alpha-2: BR, PT). */
+    region: text("region").notNull().default("BR"),
+    /** Language of what the organisation itself owns (default pipeline names, emails). */
+    locale: text("locale").notNull().default("pt-BR"),
+    timezone: text("timezone").notNull().default("America/Sao_Paulo"),
     createdAt: createdAt(),
   },
-  () => tenantPolicies("organisations", "id"),
+  (t) => [
+    check("organisations_region_known", sql`${t.region} in ('BR', 'PT')`),
+    check("organisations_locale_known", sql`${t.locale} in ('pt-BR', 'pt-PT', 'en')`),
+    ...tenantPolicies("organisations", "id"),
+  ],
 ).enableRLS();
 
 /**
@@ -49,6 +58,11 @@ export const users = pgTable(
     email: text("email").notNull(),
     passwordHash: text("password_hash").notNull(),
     passwordChangedAt: moment("password_changed_at").notNull().defaultNow(),
+    name: text("name"),
+    /** Null: follow the browser. */
+    locale: text("locale"),
+    /** IANA zone in which "today" and "overdue" are computed; null: the organisation's. */
+    timezone: text("timezone"),
     createdAt: createdAt(),
   },
   (t) => [

@@ -7,5 +7,5 @@
  */
 export * from "./accounts.ts";
 export * from "./audit.ts";
-export * from "./contacts.ts";
+export * from "./crm.ts";
 export { currentOrgId, currentTokenHash, currentUserId } from "./tenancy.ts";

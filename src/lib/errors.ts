@@ -15,6 +15,7 @@ export const STATUS = {
   CSRF_TOKEN_INVALID: 403,
   NOT_FOUND: 404,
   EMAIL_TAKEN: 409,
+  VERSION_CONFLICT: 409,
   LINK_INVALID: 410,
   TWO_FACTOR_REQUIRED: 428,
   PAYLOAD_TOO_LARGE: 413,
@@ -78,6 +79,11 @@ const MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
   EMAIL_UNAVAILABLE: {
     en: "We could not send the email right now. Please try again in a few minutes.",
     "pt-BR": "Não conseguimos enviar o e-mail agora. Tente novamente em alguns minutos.",
+  },
+  VERSION_CONFLICT: {
+    en: "Someone else changed this record while you were editing. Reload it to see their changes, then try again.",
+    "pt-BR":
+      "Outra pessoa alterou este registro enquanto você editava. Recarregue para ver as mudanças e tente de novo.",
   },
   PAYLOAD_TOO_LARGE: {
     en: "The request is too large.",
