@@ -15,6 +15,7 @@ import { handleError } from "./http/error-handler.ts";
 import { requestContext } from "./http/request-context.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { AppError } from "./lib/errors.ts";
+import { pipelineRoutes } from "./pipelines/pipelines.routes.ts";
 
 const app = new Hono<AppEnv>();
 
@@ -37,6 +38,7 @@ app.use("/api/v1/invitations/accept", rateLimit(rules.invitationAccept));
 app.route("/health", healthRoutes);
 app.route("/api/v1/auth", authRoutes);
 app.route("/api/v1/contacts", contactRoutes);
+app.route("/api/v1/pipelines", pipelineRoutes);
 app.route("/dev/outbox", devOutboxRoutes);
 
 export { RateLimiter } from "./access/rate-limiter.ts";

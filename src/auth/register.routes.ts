@@ -14,8 +14,10 @@ import { accountExistsEmail, verifyRegistrationEmail } from "../email/templates.
 import type { AppEnv } from "../env.ts";
 import { validate } from "../http/validate.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
+import { pickDisplayLocale } from "../lib/display-locale.ts";
 import { AppError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
+import { createDefaultPipeline } from "../pipelines/default-pipeline.ts";
 import { confirmBody, registerBody } from "./auth.schema.ts";
 import { appLink } from "./links.ts";
 import { deliverSession, newSession } from "./start-session.ts";
@@ -71,6 +73,8 @@ registerRoutes.post("/register/confirm", validate("json", confirmBody), async (c
   const orgId = newId();
   const userId = newId();
   const session = newSession(c, { orgId, userId });
+  // The organisation's own language (its default pipeline's names) is the one it signed up in.
+  const locale = pickDisplayLocale(c.req.header("accept-language"));
   try {
     await withClaims(c, { orgId, userId, tokenHash }, (db) => [
       // Single use, also under two concurrent clicks: the second finds it completed and aborts.
@@ -80,11 +84,12 @@ registerRoutes.post("/register/confirm", validate("json", confirmBody), async (c
            where token_hash = ${tokenHash} and completed_at is null and expires_at > now()
           returning 1)
         select gallo_assert(count(*) = 1, 'GA410', 'registration link already used') from used`),
-      db.insert(organisations).values({ id: orgId, name: pending.organisationName }),
+      db.insert(organisations).values({ id: orgId, name: pending.organisationName, locale }),
       db
         .insert(users)
         .values({ id: userId, email: pending.email, passwordHash: pending.passwordHash }),
       db.insert(memberships).values({ orgId, userId, role: "owner" }),
+      ...createDefaultPipeline(db, orgId, locale),
       session.insert(db),
       auditEntry(db, c, { orgId, actorUserId: userId, action: "auth.registered" }),
     ]);

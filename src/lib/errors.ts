@@ -16,6 +16,8 @@ export const STATUS = {
   NOT_FOUND: 404,
   EMAIL_TAKEN: 409,
   VERSION_CONFLICT: 409,
+  STAGE_HAS_DEALS: 409,
+  PIPELINE_HAS_DEALS: 409,
   LINK_INVALID: 410,
   TWO_FACTOR_REQUIRED: 428,
   PAYLOAD_TOO_LARGE: 413,
@@ -84,6 +86,16 @@ const MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
     en: "Someone else changed this record while you were editing. Reload it to see their changes, then try again.",
     "pt-BR":
       "Outra pessoa alterou este registro enquanto você editava. Recarregue para ver as mudanças e tente de novo.",
+  },
+  STAGE_HAS_DEALS: {
+    en: "This stage still has deals. Move them to another stage first (or name one in moveDealsTo).",
+    "pt-BR":
+      "Esta etapa ainda tem negócios. Mova-os para outra etapa antes (ou indique uma em moveDealsTo).",
+  },
+  PIPELINE_HAS_DEALS: {
+    en: "This pipeline still has deals (those in the trash count too). Move them to another pipeline first.",
+    "pt-BR":
+      "Este funil ainda tem negócios (os da lixeira também contam). Mova-os para outro funil antes.",
   },
   PAYLOAD_TOO_LARGE: {
     en: "The request is too large.",
