@@ -7,15 +7,21 @@ import { rules } from "./access/rate-limit.rules.ts";
 import { rateLimit } from "./access/rate-limit.ts";
 import { readSession } from "./access/session.ts";
 import { authRoutes } from "./auth/auth.routes.ts";
-import { contactRoutes } from "./contacts/contacts.routes.ts";
+import { companyRoutes } from "./companies/companies.routes.ts";
+import { customFieldRoutes } from "./custom-fields/custom-fields.routes.ts";
 import { devOutboxRoutes } from "./email/dev-outbox.ts";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv, Bindings } from "./env.ts";
 import { healthRoutes } from "./health/health.routes.ts";
 import { handleError } from "./http/error-handler.ts";
 import { requestContext } from "./http/request-context.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { AppError } from "./lib/errors.ts";
+import { peopleRoutes } from "./people/people.routes.ts";
 import { pipelineRoutes } from "./pipelines/pipelines.routes.ts";
+import { searchRoutes } from "./search/search.routes.ts";
+import { tagRoutes } from "./tags/tags.routes.ts";
+import { scheduled } from "./trash/purge.job.ts";
+import { trashRoutes } from "./trash/trash.routes.ts";
 
 const app = new Hono<AppEnv>();
 
@@ -37,10 +43,16 @@ app.use("/api/v1/invitations/accept", rateLimit(rules.invitationAccept));
 
 app.route("/health", healthRoutes);
 app.route("/api/v1/auth", authRoutes);
-app.route("/api/v1/contacts", contactRoutes);
+app.route("/api/v1/people", peopleRoutes);
+app.route("/api/v1/companies", companyRoutes);
+app.route("/api/v1/tags", tagRoutes);
+app.route("/api/v1/custom-fields", customFieldRoutes);
+app.route("/api/v1/search", searchRoutes);
+app.route("/api/v1/trash", trashRoutes);
 app.route("/api/v1/pipelines", pipelineRoutes);
 app.route("/dev/outbox", devOutboxRoutes);
 
 export { RateLimiter } from "./access/rate-limiter.ts";
 export { DevOutbox } from "./email/dev-outbox.ts";
-export default app;
+// `fetch` serves the API; `scheduled` runs the cron triggers of wrangler.toml (the trash purge).
+export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Bindings>;

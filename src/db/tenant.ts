@@ -11,8 +11,9 @@ import { sql } from "drizzle-orm";
 import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
 import type { Context } from "hono";
 import type { Role } from "../../drizzle/schema.ts";
-import type { AppEnv, SessionClaims } from "../env.ts";
+import type { AppEnv, Bindings, SessionClaims } from "../env.ts";
 import { AppError } from "../lib/errors.ts";
+import type { Logger } from "../lib/logger.ts";
 import { type Db, database } from "./client.ts";
 import { ensureSafeDatabase } from "./safety.ts";
 
@@ -96,6 +97,25 @@ export async function lookupLogin(c: Ctx, email: string): Promise<LoginRecord | 
 export async function pingDatabase(c: Ctx): Promise<void> {
   const db = await open(c);
   await run(db.execute(sql`select 1`));
+}
+
+/**
+ * The nightly purge: deletes for good, in every organisation, what was trashed longer ago than
+ * `olderThanDays` (at least 30; the SECURITY DEFINER function `gallo_purge_trash` refuses less).
+ * No request, so no claims: the function is the one door across organisations, for this job only.
+ */
+export async function purgeTrash(
+  env: Bindings,
+  logger: Logger,
+  olderThanDays: number,
+): Promise<Record<string, number>> {
+  await ensureSafeDatabase(env, logger);
+  const result = await run(
+    database(env).execute<{ kind: string; purged: string }>(
+      sql`select kind, purged from gallo_purge_trash(make_interval(days => ${olderThanDays}::int))`,
+    ),
+  );
+  return Object.fromEntries(result.rows.map((r) => [r.kind, Number(r.purged)]));
 }
 
 async function open(c: Ctx): Promise<Db> {

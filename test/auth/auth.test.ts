@@ -145,7 +145,7 @@ describe("POST /api/v1/auth/logout", () => {
     expect(res.setCookie).toMatch(/^__Host-gallo_session=;/);
     expect(res.setCookie).toMatch(/Max-Age=0/i);
     // The browser would drop the cookie; a copy kept by an attacker must be dead too.
-    for (const path of ["/api/v1/auth/me", "/api/v1/contacts"]) {
+    for (const path of ["/api/v1/auth/me", "/api/v1/people"]) {
       const replay = await api<ApiError>(path, { cookie: tenant.cookie });
       expect(replay.status).toBe(401);
       expect(replay.body.error.code).toBe("UNAUTHENTICATED");
