@@ -70,18 +70,18 @@ describe("the runtime role gallo_app", () => {
     { action: "switch session user", statement: "set session authorization gallo_owner" },
     {
       action: "lift FORCE row level security",
-      statement: "alter table contacts no force row level security",
+      statement: "alter table people no force row level security",
     },
     {
       action: "disable row level security",
-      statement: "alter table contacts disable row level security",
+      statement: "alter table people disable row level security",
     },
     {
       action: "add a policy",
-      statement: "create policy open_door on contacts for select using (true)",
+      statement: "create policy open_door on people for select using (true)",
     },
-    { action: "drop a table", statement: "drop table contacts" },
-    { action: "truncate a table (TRUNCATE ignores RLS)", statement: "truncate contacts" },
+    { action: "drop a table", statement: "drop table people" },
+    { action: "truncate a table (TRUNCATE ignores RLS)", statement: "truncate people" },
     { action: "create a table in public", statement: "create table public.intruder (id int)" },
     { action: "create a schema", statement: "create schema intruder" },
     { action: "delete users", statement: "delete from users" },
@@ -118,7 +118,7 @@ describe("tables in schema public", () => {
     );
 
     expect(rows.map((r) => r.relname)).toEqual(
-      expect.arrayContaining(["contacts", "memberships", "sessions"]),
+      expect.arrayContaining(["people", "companies", "deals", "memberships", "sessions"]),
     );
     expect(rows.filter((r) => !r.protected)).toEqual([]);
   });
@@ -162,9 +162,9 @@ describe("views", () => {
   it("that run as their owner are caught by the check above", async () => {
     await superuser.query("begin");
     try {
-      await superuser.query("create view public.definer_probe as select id from contacts");
+      await superuser.query("create view public.definer_probe as select id from people");
       await superuser.query(
-        "create view public.invoker_probe with (security_invoker = on) as select id from contacts",
+        "create view public.invoker_probe with (security_invoker = on) as select id from people",
       );
       const { rows } = await superuser.query(definerViews);
 

@@ -11,7 +11,7 @@ neonConfig.pipelineConnect = false;
 describe("the local Neon endpoint's WebSocket path", () => {
   it("runs an interactive transaction as the runtime role, scoped by the tenant claim", async () => {
     const tenant = await newTenant("WS");
-    await tenant.call("/api/v1/contacts", { method: "POST", body: { firstName: "Iara" } });
+    await tenant.call("/api/v1/people", { method: "POST", body: { firstName: "Iara" } });
     const client = new Client({ connectionString: inject("databaseUrl") });
     // The socket closing after `end()` surfaces as an 'error' event in workerd; nothing is lost.
     client.on("error", () => {});
@@ -19,11 +19,11 @@ describe("the local Neon endpoint's WebSocket path", () => {
     try {
       await client.query("begin");
       await client.query("select set_config('app.org_id', $1, true)", [tenant.orgId]);
-      const inside = await client.query("select first_name from contacts");
+      const inside = await client.query("select first_name from people");
       await client.query("commit");
 
       // Same connection, next transaction: the local claim is gone, so nothing is visible.
-      const after = await client.query("select count(*)::int as n from contacts");
+      const after = await client.query("select count(*)::int as n from people");
 
       expect(inside.rows).toEqual([{ first_name: "Iara" }]);
       expect(after.rows).toEqual([{ n: 0 }]);
