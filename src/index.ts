@@ -9,6 +9,7 @@ import { readSession } from "./access/session.ts";
 import { authRoutes } from "./auth/auth.routes.ts";
 import { companyRoutes } from "./companies/companies.routes.ts";
 import { customFieldRoutes } from "./custom-fields/custom-fields.routes.ts";
+import { dealRoutes } from "./deals/deals.routes.ts";
 import { devOutboxRoutes } from "./email/dev-outbox.ts";
 import type { AppEnv, Bindings } from "./env.ts";
 import { healthRoutes } from "./health/health.routes.ts";
@@ -50,6 +51,7 @@ app.route("/api/v1/custom-fields", customFieldRoutes);
 app.route("/api/v1/search", searchRoutes);
 app.route("/api/v1/trash", trashRoutes);
 app.route("/api/v1/pipelines", pipelineRoutes);
+app.route("/api/v1/deals", dealRoutes);
 app.route("/dev/outbox", devOutboxRoutes);
 
 export { RateLimiter } from "./access/rate-limiter.ts";

@@ -1,0 +1,44 @@
+/** How deals look in responses: status, effective probability and money formatted for the reader. */
+import type { DisplayLocale } from "../lib/display-locale.ts";
+import { formatMoney } from "../lib/money.ts";
+
+type DealRow = {
+  amountMinor: number;
+  currency: string;
+  probability: number | null;
+  stage: { kind: "open" | "won" | "lost"; probability: number };
+};
+
+/**
+ * The deal with `status` (its stage's kind), `effectiveProbability` (its own, else its stage's)
+ * and `amountFormatted` in `locale` (R$ 1.234,56; 1234,56 €; $1,234.56).
+ */
+export function presentDeal<Row extends DealRow>(row: Row, locale: DisplayLocale) {
+  return {
+    ...row,
+    status: row.stage.kind,
+    effectiveProbability: row.probability ?? row.stage.probability,
+    amountFormatted: formatMoney(row.amountMinor, row.currency, locale),
+  };
+}
+
+type HistoryRow = {
+  fromStage: { id: string | null; name: string | null };
+  toStage: { id: string; name: string | null };
+  enteredAt: Date;
+  movedBy: string | null;
+};
+
+/**
+ * The stage history oldest first, each stay with when it ended (`leftAt`: when the deal entered
+ * the next stage; null for the stage it is in now). A stage removed since shows its id, name null.
+ */
+export function withStageSpans(history: HistoryRow[]) {
+  return history.map((row, index) => ({
+    stage: row.toStage,
+    fromStage: row.fromStage.id ? row.fromStage : null,
+    enteredAt: row.enteredAt,
+    leftAt: history[index + 1]?.enteredAt ?? null,
+    movedBy: row.movedBy,
+  }));
+}
