@@ -21,6 +21,7 @@ import { peopleRoutes } from "./people/people.routes.ts";
 import { pipelineRoutes } from "./pipelines/pipelines.routes.ts";
 import { searchRoutes } from "./search/search.routes.ts";
 import { tagRoutes } from "./tags/tags.routes.ts";
+import { taskRoutes } from "./tasks/tasks.routes.ts";
 import { scheduled } from "./trash/purge.job.ts";
 import { trashRoutes } from "./trash/trash.routes.ts";
 
@@ -52,6 +53,7 @@ app.route("/api/v1/search", searchRoutes);
 app.route("/api/v1/trash", trashRoutes);
 app.route("/api/v1/pipelines", pipelineRoutes);
 app.route("/api/v1/deals", dealRoutes);
+app.route("/api/v1/tasks", taskRoutes);
 app.route("/dev/outbox", devOutboxRoutes);
 
 export { RateLimiter } from "./access/rate-limiter.ts";

@@ -17,6 +17,7 @@ import { after, type Cursor, orderOf, type SortSpec, sortKeyOf } from "../record
 import { allOf, recordFilters } from "../records/list-query.ts";
 import { timelineEntry } from "../records/timeline.ts";
 import { changeWithTimeline } from "../records/timeline-change.ts";
+import { timelineEntryIf } from "../records/timeline-if.ts";
 import { restorable } from "../records/trash.ts";
 import type { DEAL_SORTS, ListDealsQuery } from "./deals.schema.ts";
 
@@ -299,7 +300,7 @@ export function updateDeal({
     })
     .where(and(live(orgId), eq(deals.id, id), eq(deals.version, version)))
     .returning({ id: deals.id });
-  const event = { orgId, actorId, recordId: id };
+  const event = { orgId, actorId, recordType: "deal" as const, recordId: id };
   return [
     guardOneRow(db, {
       change: update.getSQL(),
@@ -388,23 +389,4 @@ function unlinkPeopleExcept(input: {
      where org_id = ${input.orgId} and deal_id = ${input.dealId}
        and ${input.personIds !== undefined}::boolean
        and not (person_id = any(${uuidArray(input.personIds ?? [])}))`);
-}
-
-/** A timeline entry on the deal, written only `when` is true (so the batch keeps its shape). */
-function timelineEntryIf(
-  db: Db,
-  when: boolean,
-  event: {
-    orgId: string;
-    actorId: string;
-    recordId: string;
-    kind: "updated" | "stage_moved";
-    changes: Record<string, unknown>;
-  },
-) {
-  return db.execute(sql`
-    insert into timeline_events (id, org_id, record_type, record_id, actor_id, kind, changes)
-    select ${newId()}::uuid, ${event.orgId}::uuid, 'deal', ${event.recordId}::uuid,
-           ${event.actorId}::uuid, ${event.kind}, ${JSON.stringify(event.changes)}::jsonb
-     where ${when}::boolean`);
 }
