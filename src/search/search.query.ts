@@ -27,8 +27,9 @@ export function searchStatement(input: {
   kinds: readonly Entity[];
 }): SQL {
   const { orgId, limit } = input;
-  // Punctuated identifiers are also tried as one word: the document holds phone numbers, CPF and
-  // CNPJ as bare digits and letters, while people type "(11) 98765-4321" or "12.ABC.345/01DE-35".
+  // Punctuated identifiers are also tried as one word: the document holds phone numbers, CPF,
+  // CNPJ and emails also as bare digits and letters, while people type "(11) 98765-4321",
+  // "12.ABC.345/01DE-35" or "joao.silva@exemplo".
   const query = sql`(gallo_search_query(${input.q}) || gallo_search_query(${compact(input.q)}))`;
   const branch = (kind: Entity, body: SQL) =>
     input.kinds.includes(kind) ? sql`(${body} order by rank desc limit ${limit})` : undefined;
@@ -64,11 +65,13 @@ export function searchStatement(input: {
 }
 
 /**
- * `q` as one word when it looks like a phone number or a punctuated identifier: only the digits
- * of "+55 (11) 98765-4321" or "123.456.789-09", the letters and digits of "12.ABC.345/01DE-35".
+ * `q` as one word when it looks like a phone number, an email or a punctuated identifier: only
+ * the digits of "+55 (11) 98765-4321" or "123.456.789-09", the letters and digits of
+ * "12.ABC.345/01DE-35" or "joao.silva@exemplo.com.br" (the document also holds each of these
+ * with its punctuation removed).
  */
 export function compact(q: string): string {
   if (/^[\d\s().+\-/]+$/.test(q) && /\d/.test(q)) return q.replace(/\D/g, "");
-  if (!/\s/.test(q) && /\d/.test(q)) return q.replace(/[.\-/()+]/g, "");
+  if (!/\s/.test(q) && /[\d@]/.test(q)) return q.replace(/[^\p{L}\p{N}]/gu, "");
   return q;
 }
