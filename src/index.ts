@@ -17,6 +17,7 @@ import { handleError } from "./http/error-handler.ts";
 import { requestContext } from "./http/request-context.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { AppError } from "./lib/errors.ts";
+import { noteRoutes } from "./notes/notes.routes.ts";
 import { peopleRoutes } from "./people/people.routes.ts";
 import { pipelineRoutes } from "./pipelines/pipelines.routes.ts";
 import { searchRoutes } from "./search/search.routes.ts";
@@ -54,6 +55,7 @@ app.route("/api/v1/trash", trashRoutes);
 app.route("/api/v1/pipelines", pipelineRoutes);
 app.route("/api/v1/deals", dealRoutes);
 app.route("/api/v1/tasks", taskRoutes);
+app.route("/api/v1/notes", noteRoutes);
 app.route("/dev/outbox", devOutboxRoutes);
 
 export { RateLimiter } from "./access/rate-limiter.ts";
