@@ -18,6 +18,7 @@ import { decodeCursor, pageOf } from "../records/list-page.ts";
 import { sortSpec } from "../records/list-query.ts";
 import { changesOf, initialValues } from "../records/normalise.ts";
 import { recordIdParam } from "../records/record.schema.ts";
+import { one } from "../records/rows.ts";
 import { TIMELINE_SORT, timelineQueries, timelineQuery } from "../records/timeline-list.ts";
 import { readWriteContext, writeContextQueries } from "../records/write-context.ts";
 import { companyFields } from "./companies.input.ts";
@@ -51,7 +52,8 @@ companyRoutes.get("/", validate("query", listCompaniesQuery), async (c) => {
 companyRoutes.post("/", validate("json", createCompanyBody), async (c) => {
   const body = c.req.valid("json");
   const issues = new Issues(c.get("locale"));
-  const actorId = c.get("session")?.userId ?? "";
+  const actorId = c.get("session")?.userId;
+  if (!actorId) throw new AppError("UNAUTHENTICATED");
   const refs = { ...body, ownerId: body.ownerId === undefined ? actorId : body.ownerId };
 
   const context = await asMember(c, "member", (db, { orgId }) =>
@@ -174,11 +176,4 @@ function present<Row extends { phones: string[]; taxId: string | null; taxIdKind
     taxIdFormatted:
       row.taxId && row.taxIdKind ? formatTaxId(row.taxIdKind as TaxIdKind, row.taxId) : null,
   };
-}
-
-/** The single row a statement found, or 404. */
-function one<Row>(rows: Row[]): Row {
-  const row = rows[0];
-  if (!row) throw new AppError("NOT_FOUND");
-  return row;
 }

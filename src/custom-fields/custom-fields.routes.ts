@@ -5,12 +5,12 @@
  */
 import { Hono } from "hono";
 import { requireSession } from "../access/session.ts";
-import { asMember, sqlState } from "../db/tenant.ts";
+import { asMember } from "../db/tenant.ts";
 import type { AppEnv } from "../env.ts";
 import { validate } from "../http/validate.ts";
 import { AppError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
-import { Issues } from "../records/issues.ts";
+import { Issues, refusingDuplicates } from "../records/issues.ts";
 import { decodeCursor, pageOf } from "../records/list-page.ts";
 import {
   CUSTOM_FIELD_SORT,
@@ -45,21 +45,19 @@ customFieldRoutes.get("/", validate("query", listCustomFieldsQuery), async (c) =
 customFieldRoutes.post("/", validate("json", createCustomFieldBody), async (c) => {
   const fields = c.req.valid("json");
 
-  let rows: Awaited<ReturnType<typeof createCustomField>>;
-  try {
-    [rows] = await asMember(c, "admin", (db, { orgId }) => [
+  const [rows] = await refusingDuplicates(
+    asMember(c, "admin", (db, { orgId }) => [
       createCustomField({ db, orgId, id: newId(), fields }),
-    ]);
-  } catch (error) {
-    if (sqlState(error) !== "23505") throw error;
-    const issues = new Issues(c.get("locale"));
-    issues.add("key", {
-      en: "A field with this key already exists for this kind of record.",
-      "pt-BR": "Já existe um campo com esta chave para este tipo de registro.",
-    });
-    issues.throwIfAny();
-    throw error;
-  }
+    ]),
+    {
+      locale: c.get("locale"),
+      path: "key",
+      message: {
+        en: "A field with this key already exists for this kind of record.",
+        "pt-BR": "Já existe um campo com esta chave para este tipo de registro.",
+      },
+    },
+  );
 
   return c.json({ data: rows[0] }, 201);
 });

@@ -17,6 +17,7 @@ import { decodeCursor, pageOf } from "../records/list-page.ts";
 import { sortSpec } from "../records/list-query.ts";
 import { changesOf, initialValues } from "../records/normalise.ts";
 import { recordIdParam } from "../records/record.schema.ts";
+import { one } from "../records/rows.ts";
 import { TIMELINE_SORT, timelineQueries, timelineQuery } from "../records/timeline-list.ts";
 import { readWriteContext, writeContextQueries } from "../records/write-context.ts";
 import { personFields } from "./people.input.ts";
@@ -50,7 +51,8 @@ peopleRoutes.get("/", validate("query", listPeopleQuery), async (c) => {
 peopleRoutes.post("/", validate("json", createPersonBody), async (c) => {
   const body = c.req.valid("json");
   const issues = new Issues(c.get("locale"));
-  const actorId = c.get("session")?.userId ?? "";
+  const actorId = c.get("session")?.userId;
+  if (!actorId) throw new AppError("UNAUTHENTICATED");
   const refs = { ...body, ownerId: body.ownerId === undefined ? actorId : body.ownerId };
 
   const context = await asMember(c, "member", (db, { orgId }) =>
@@ -167,11 +169,4 @@ peopleRoutes.get(
 /** A person as the API shows them: phones with their display forms. */
 function present<Row extends { phones: string[] }>(row: Row) {
   return { ...row, phones: row.phones.map(phoneView) };
-}
-
-/** The single row a statement found, or 404. */
-function one<Row>(rows: Row[]): Row {
-  const row = rows[0];
-  if (!row) throw new AppError("NOT_FOUND");
-  return row;
 }

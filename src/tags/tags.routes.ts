@@ -4,15 +4,20 @@
  */
 import { Hono } from "hono";
 import { requireSession } from "../access/session.ts";
-import { asMember, sqlState } from "../db/tenant.ts";
+import { asMember } from "../db/tenant.ts";
 import type { AppEnv } from "../env.ts";
 import { validate } from "../http/validate.ts";
 import { AppError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
-import { Issues } from "../records/issues.ts";
+import { type Message, refusingDuplicates } from "../records/issues.ts";
 import { decodeCursor, pageOf } from "../records/list-page.ts";
 import { createTag, deleteTag, listTags, TAG_SORT, updateTag } from "./tags.queries.ts";
 import { createTagBody, listTagsQuery, tagIdParam, updateTagBody } from "./tags.schema.ts";
+
+const DUPLICATE: Message = {
+  en: "A tag with this name already exists for this kind of record.",
+  "pt-BR": "Já existe uma etiqueta com este nome para este tipo de registro.",
+};
 
 export const tagRoutes = new Hono<AppEnv>();
 tagRoutes.use(requireSession);
@@ -32,8 +37,8 @@ tagRoutes.post("/", validate("json", createTagBody), async (c) => {
   const fields = c.req.valid("json");
 
   const [rows] = await refusingDuplicates(
-    c.get("locale"),
     asMember(c, "admin", (db, { orgId }) => [createTag({ db, orgId, id: newId(), fields })]),
+    { locale: c.get("locale"), path: "name", message: DUPLICATE },
   );
 
   return c.json({ data: rows[0] }, 201);
@@ -48,8 +53,8 @@ tagRoutes.patch(
     const fields = c.req.valid("json");
 
     const [rows] = await refusingDuplicates(
-      c.get("locale"),
       asMember(c, "admin", (db, { orgId }) => [updateTag({ db, orgId, id, fields })]),
+      { locale: c.get("locale"), path: "name", message: DUPLICATE },
     );
 
     if (!rows[0]) throw new AppError("NOT_FOUND");
@@ -67,22 +72,3 @@ tagRoutes.delete("/:id", validate("param", tagIdParam), async (c) => {
   if (!deleted[0]) throw new AppError("NOT_FOUND");
   return c.body(null, 204);
 });
-
-/** A second tag with the same name (ignoring case) for the same kind of record is a 400 on name. */
-async function refusingDuplicates<T>(
-  locale: ConstructorParameters<typeof Issues>[0],
-  batch: Promise<T>,
-): Promise<T> {
-  try {
-    return await batch;
-  } catch (error) {
-    if (sqlState(error) !== "23505") throw error;
-    const issues = new Issues(locale);
-    issues.add("name", {
-      en: "A tag with this name already exists for this kind of record.",
-      "pt-BR": "Já existe uma etiqueta com este nome para este tipo de registro.",
-    });
-    issues.throwIfAny();
-    throw error;
-  }
-}
