@@ -1,17 +1,20 @@
 /** How deals look in responses: status, effective probability and money formatted for the reader. */
+import { formatDate } from "../lib/dates.ts";
 import type { DisplayLocale } from "../lib/display-locale.ts";
 import { formatMoney } from "../lib/money.ts";
 
 type DealRow = {
   amountMinor: number;
+  expectedCloseDate: string | null;
   currency: string;
   probability: number | null;
   stage: { kind: "open" | "won" | "lost"; probability: number };
 };
 
 /**
- * The deal with `status` (its stage's kind), `effectiveProbability` (its own, else its stage's)
- * and `amountFormatted` in `locale` (R$ 1.234,56; 1234,56 €; $1,234.56).
+ * The deal with `status` (its stage's kind), `effectiveProbability` (its own, else its stage's),
+ * and for display in `locale`: `amountFormatted` (R$ 1.234,56; 1234,56 €; $1,234.56) and
+ * `expectedCloseDateFormatted` (20/02/2026; 2/20/2026).
  */
 export function presentDeal<Row extends DealRow>(row: Row, locale: DisplayLocale) {
   return {
@@ -19,6 +22,9 @@ export function presentDeal<Row extends DealRow>(row: Row, locale: DisplayLocale
     status: row.stage.kind,
     effectiveProbability: row.probability ?? row.stage.probability,
     amountFormatted: formatMoney(row.amountMinor, row.currency, locale),
+    expectedCloseDateFormatted: row.expectedCloseDate
+      ? formatDate(row.expectedCloseDate, locale)
+      : null,
   };
 }
 

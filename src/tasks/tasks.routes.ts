@@ -10,6 +10,8 @@ import { requireSession } from "../access/session.ts";
 import { asMember } from "../db/tenant.ts";
 import type { AppEnv } from "../env.ts";
 import { validate } from "../http/validate.ts";
+import { formatDate } from "../lib/dates.ts";
+import { pickDisplayLocale } from "../lib/display-locale.ts";
 import { AppError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
 import { checked } from "../records/guards.ts";
@@ -46,7 +48,9 @@ taskRoutes.get("/", validate("query", listTasksQuery), async (c) => {
     listTasks({ db, orgId, filters: { ...filters, assigneeId }, sort: spec, cursor: after, limit }),
   );
 
-  return c.json({ ...pageOf(rows, limit, spec), total: counted?.total ?? 0 });
+  const page = pageOf(rows, limit, spec);
+  const show = presenter(c);
+  return c.json({ ...page, data: page.data.map(show), total: counted?.total ?? 0 });
 });
 
 taskRoutes.post("/", validate("json", createTaskBody), async (c) => {
@@ -70,7 +74,7 @@ taskRoutes.post("/", validate("json", createTaskBody), async (c) => {
     createTask({ db, orgId, actorId: userId, id, fields: fields as TaskFields }),
   );
 
-  return c.json({ data: one(task ? [task] : []) }, 201);
+  return c.json({ data: presenter(c)(one(task ? [task] : [])) }, 201);
 });
 
 taskRoutes.get("/:id", validate("param", recordIdParam), async (c) => {
@@ -78,7 +82,7 @@ taskRoutes.get("/:id", validate("param", recordIdParam), async (c) => {
 
   const [found] = await asMember(c, "viewer", (db, { orgId }) => [findTaskById({ db, orgId, id })]);
 
-  return c.json({ data: one(found) });
+  return c.json({ data: presenter(c)(one(found)) });
 });
 
 taskRoutes.patch(
@@ -100,7 +104,7 @@ taskRoutes.patch(
     if (current.version !== version) throw new AppError("VERSION_CONFLICT");
     const { fields, changes } = taskChange({ body, assigneeFound, recordFound, current }, issues);
     issues.throwIfAny();
-    if (Object.keys(changes).length === 0) return c.json({ data: current });
+    if (Object.keys(changes).length === 0) return c.json({ data: presenter(c)(current) });
 
     const [, , [task]] = await checked(
       asMember(c, "member", (db, { orgId, userId }) =>
@@ -108,7 +112,7 @@ taskRoutes.patch(
       ),
     );
 
-    return c.json({ data: one(task ? [task] : []) });
+    return c.json({ data: presenter(c)(one(task ? [task] : [])) });
   },
 );
 
@@ -131,8 +135,17 @@ taskRoutes.post("/:id/restore", validate("param", recordIdParam), async (c) => {
     ),
   );
 
-  return c.json({ data: one(found) });
+  return c.json({ data: presenter(c)(one(found)) });
 });
+
+/** A task as the API shows it: with its due date formatted for the reader (20/02/2026). */
+function presenter(c: Ctx) {
+  const locale = pickDisplayLocale(c.req.header("accept-language"));
+  return <Row extends { dueDate: string | null }>(row: Row) => ({
+    ...row,
+    dueDateFormatted: row.dueDate ? formatDate(row.dueDate, locale) : null,
+  });
+}
 
 /**
  * Whose tasks a list shows: a user named, everyone's, or the caller's. Without `assignee`, a view

@@ -63,20 +63,33 @@ describe("POST /api/v1/deals", () => {
   });
 
   it.each([
-    { language: "pt-BR", currency: "BRL", shown: "R$ 1.234,56" },
-    { language: "pt-PT", currency: "EUR", shown: "1234,56 €" },
-    { language: "en-US", currency: "USD", shown: "$1,234.56" },
-  ])("formats the amount for $language as $shown", async ({ language, currency, shown }) => {
-    const tenant = await newTenant();
+    { language: "pt-BR", currency: "BRL", shown: "R$ 1.234,56", date: "20/02/2026" },
+    { language: "pt-PT", currency: "EUR", shown: "1234,56 €", date: "20/02/2026" },
+    { language: "en-US", currency: "USD", shown: "$1,234.56", date: "2/20/2026" },
+  ])(
+    "formats money and dates for $language: $shown, $date",
+    async ({ language, currency, shown, date }) => {
+      const tenant = await newTenant();
 
-    const res = await tenant.call<{ data: Deal }>("/api/v1/deals", {
-      method: "POST",
-      headers: { "accept-language": language },
-      body: { title: "Contrato", amountMinor: 123456, currency },
-    });
+      const res = await tenant.call<{ data: Deal & { expectedCloseDateFormatted: string } }>(
+        "/api/v1/deals",
+        {
+          method: "POST",
+          headers: { "accept-language": language },
+          body: {
+            title: "Contrato",
+            amountMinor: 123456,
+            currency,
+            expectedCloseDate: "2026-02-20",
+          },
+        },
+      );
 
-    expect(plain(res.body.data.amountFormatted)).toBe(shown);
-  });
+      expect(plain(res.body.data.amountFormatted)).toBe(shown);
+      expect(res.body.data.expectedCloseDateFormatted).toBe(date);
+      expect(res.body.data.expectedCloseDate).toBe("2026-02-20");
+    },
+  );
 
   it("links the company and people named, in the order given", async () => {
     const tenant = await newTenant();
@@ -621,6 +634,9 @@ describe("another organisation's deal", () => {
   );
 });
 
+// Limitation: main's test/support/security.ts adds expectRouteRefusesCrossSite and
+// expectRouteRequiresRole, which this branch does not have yet; once main is merged in, call them
+// from these tables (the role refusals are asserted by hand elsewhere in this file until then).
 describe("every deal route", () => {
   it.each([
     { method: "GET", path: "" },

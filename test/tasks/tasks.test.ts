@@ -132,6 +132,7 @@ describe("tasks due today, overdue and upcoming, in the user's time zone", () =>
       const listed = await tenant.call<Page>("/api/v1/tasks?dueFrom=2026-02-20&dueTo=2026-02-20");
 
       expect(created).toMatchObject({ dueDate: "2026-02-20", dueAt: null });
+      expect((created as Task & { dueDateFormatted: string }).dueDateFormatted).toBe("2/20/2026");
       expect(read.body.data.dueDate).toBe("2026-02-20");
       expect(listed.body.data.map((t) => t.dueDate)).toEqual(["2026-02-20"]);
     },
@@ -412,6 +413,9 @@ describe("another organisation's task", () => {
   });
 });
 
+// Limitation: main's test/support/security.ts adds expectRouteRefusesCrossSite and
+// expectRouteRequiresRole, which this branch does not have yet; once main is merged in, call them
+// from these tables (the role refusals are asserted by hand elsewhere in this file until then).
 describe("every task route", () => {
   it.each([
     { method: "GET", path: "" },
