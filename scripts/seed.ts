@@ -12,6 +12,7 @@ import { hashPassword } from "../src/access/password.ts";
 import { toE164 } from "../src/lib/phone.ts";
 import { ensureDevVars } from "./lib/dev-vars.ts";
 import { LOCAL_URLS, withLocalDatabase } from "./lib/local-database.ts";
+import { seedSales } from "./lib/seed-sales.ts";
 
 const DEMO = {
   organisation: "Café Paulista Distribuidora Ltda",
@@ -108,9 +109,10 @@ async function seed(): Promise<void> {
       userId,
     ]);
     const counts = await seedRecords(client, orgId, userId);
+    const sales = await seedSales(client, { orgId, userId, ...counts });
     await client.query("commit");
     process.stdout.write(
-      `seeded "${DEMO.organisation}" with ${counts.companies} companies and ${counts.people} people: log in as ${DEMO.email} / ${DEMO.password}\n`,
+      `seeded "${DEMO.organisation}" with ${counts.companyIds.length} companies, ${counts.personIds.length} people, ${sales.deals} deals, ${sales.tasks} tasks and ${sales.notes} notes: log in as ${DEMO.email} / ${DEMO.password}\n`,
     );
   } catch (error) {
     await client.query("rollback").catch(() => {});
@@ -179,8 +181,10 @@ async function seedRecords(client: pg.Client, orgId: string, userId: string) {
   }
 
   const people = peopleData(60);
+  const personIds: string[] = [];
   for (const [i, p] of people.entries()) {
     const id = uuidv7();
+    personIds.push(id);
     await insert(
       `insert into people (id, org_id, first_name, last_name, emails, phones, job_title,
                            company_id, cpf, owner_id, tag_ids, created_by)
@@ -204,7 +208,7 @@ async function seedRecords(client: pg.Client, orgId: string, userId: string) {
     );
     await created("person", id);
   }
-  return { companies: COMPANIES.length, people: people.length };
+  return { companyIds, personIds };
 }
 
 /** `body` followed by its two check digits (CNPJ and CPF compute them the same way twice). */

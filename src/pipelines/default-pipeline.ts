@@ -41,6 +41,19 @@ const SHAPE: { kind: StageKind; probability: number }[] = [
   { kind: "lost", probability: 0 },
 ];
 
+/** The default pipeline's name and its stages, in order, named in `locale`. */
+export function defaultPipeline(locale: DisplayLocale) {
+  const names = NAMES[locale];
+  return {
+    name: names.pipeline,
+    stages: SHAPE.map((stage, position) => ({
+      ...stage,
+      position,
+      name: names.stages[position] ?? stage.kind,
+    })),
+  };
+}
+
 /** The two INSERTs (pipeline, then its stages) to put in the batch that creates `orgId`. */
 export function createDefaultPipeline(db: Db, orgId: string, locale: DisplayLocale) {
   const names = NAMES[locale];
