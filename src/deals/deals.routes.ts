@@ -18,6 +18,7 @@ import { Issues } from "../records/issues.ts";
 import { decodeCursor, pageOf } from "../records/list-page.ts";
 import { initialValues } from "../records/normalise.ts";
 import { recordIdParam } from "../records/record.schema.ts";
+import { one } from "../records/rows.ts";
 import { TIMELINE_SORT, timelineQueries, timelineQuery } from "../records/timeline-list.ts";
 import { readWriteContext, writeContextQueries } from "../records/write-context.ts";
 import { dealChange, peopleFoundQuery, stageChoiceQuery } from "./deals.input.ts";
@@ -228,11 +229,4 @@ async function changeDeal(c: Ctx, id: string, version: number, body: UpdateDealB
 
 function displayLocale(c: Ctx) {
   return pickDisplayLocale(c.req.header("accept-language"));
-}
-
-/** The single row a statement found, or 404. */
-function one<Row>(rows: Row[]): Row {
-  const row = rows[0];
-  if (!row) throw new AppError("NOT_FOUND");
-  return row;
 }

@@ -8,13 +8,13 @@ import { requireSession } from "../access/session.ts";
 import { asMember } from "../db/tenant.ts";
 import type { AppEnv } from "../env.ts";
 import { validate } from "../http/validate.ts";
-import { AppError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
 import { checked } from "../records/guards.ts";
 import { Issues } from "../records/issues.ts";
 import { checkLinkedRecord, linkedRecordQuery } from "../records/linked-record.ts";
 import { decodeCursor, pageOf } from "../records/list-page.ts";
 import { recordIdParam } from "../records/record.schema.ts";
+import { one } from "../records/rows.ts";
 import { renderMarkdown } from "./markdown.ts";
 import {
   createNote,
@@ -113,11 +113,4 @@ noteRoutes.post("/:id/restore", validate("param", recordIdParam), async (c) => {
 /** A note as the API shows it: its Markdown and the safe HTML rendered from it. */
 function present<Row extends { body: string }>(row: Row) {
   return { ...row, bodyHtml: renderMarkdown(row.body) };
-}
-
-/** The single row a statement found, or 404. */
-function one<Row>(rows: Row[]): Row {
-  const row = rows[0];
-  if (!row) throw new AppError("NOT_FOUND");
-  return row;
 }

@@ -19,6 +19,7 @@ import { Issues } from "../records/issues.ts";
 import { linkedRecordQuery } from "../records/linked-record.ts";
 import { decodeCursor, pageOf } from "../records/list-page.ts";
 import { recordIdParam } from "../records/record.schema.ts";
+import { one } from "../records/rows.ts";
 import { taskChange } from "./tasks.input.ts";
 import {
   createTask,
@@ -172,11 +173,4 @@ function userIdOf(c: Ctx): string {
   const session = c.get("session");
   if (!session) throw new AppError("UNAUTHENTICATED");
   return session.userId;
-}
-
-/** The single row a statement found, or 404. */
-function one<Row>(rows: Row[]): Row {
-  const row = rows[0];
-  if (!row) throw new AppError("NOT_FOUND");
-  return row;
 }
