@@ -26,24 +26,33 @@ type MyOrganisation = { org_id: string; name: string; role: string; require_2fa:
 // Each route names requireSession itself: these routes share /api/v1/auth with public ones.
 export const accountRoutes = new Hono<AppEnv>();
 
+// enrolling: a user whose organisation requires 2FA they lack can still see who they are.
 accountRoutes.get("/me", requireSession, async (c) => {
-  const [me, org, membership, totp, orgs] = await asMember(c, "viewer", (db, { userId, orgId }) => [
-    db.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, userId)),
-    db
-      .select({
-        id: organisations.id,
-        name: organisations.name,
-        require2fa: organisations.require2fa,
-      })
-      .from(organisations)
-      .where(eq(organisations.id, orgId)),
-    db
-      .select({ role: memberships.role })
-      .from(memberships)
-      .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId))),
-    db.select({ enabledAt: userTotp.enabledAt }).from(userTotp).where(eq(userTotp.userId, userId)),
-    db.execute<MyOrganisation>(sql`select * from gallo_my_organisations()`),
-  ]);
+  const [me, org, membership, totp, orgs] = await asMember(
+    c,
+    "viewer",
+    (db, { userId, orgId }) => [
+      db.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, userId)),
+      db
+        .select({
+          id: organisations.id,
+          name: organisations.name,
+          require2fa: organisations.require2fa,
+        })
+        .from(organisations)
+        .where(eq(organisations.id, orgId)),
+      db
+        .select({ role: memberships.role })
+        .from(memberships)
+        .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId))),
+      db
+        .select({ enabledAt: userTotp.enabledAt })
+        .from(userTotp)
+        .where(eq(userTotp.userId, userId)),
+      db.execute<MyOrganisation>(sql`select * from gallo_my_organisations()`),
+    ],
+    { enrolling: true },
+  );
 
   const session = c.get("session");
   return c.json({

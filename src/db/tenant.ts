@@ -21,6 +21,15 @@ type Ctx = Context<AppEnv>;
 
 export type { Db };
 
+export type MemberOptions = {
+  /**
+   * Lets an owner or admin whose organisation requires 2FA, and who has none yet, through
+   * (otherwise refused with 428). Only for the routes such a user needs before anything else:
+   * enrolment, who am I, logout.
+   */
+  enrolling?: boolean;
+};
+
 /**
  * Runs `build`'s statements as the session's organisation, after checking in the same transaction
  * that the session is live and that the caller's role is at least `minRole`.
@@ -29,14 +38,16 @@ export async function asMember<T extends Statements>(
   c: Ctx,
   minRole: Role,
   build: (db: Db, claims: SessionClaims) => T,
+  options: MemberOptions = {},
 ): Promise<BatchResponse<T>> {
   const claims = c.get("session");
   if (!claims) throw new AppError("UNAUTHENTICATED");
 
   const db = await open(c);
   const idle = Number(c.env.SESSION_IDLE_SECONDS);
+  const enrolling = options.enrolling === true;
   const begin = db.execute(
-    sql`select gallo_begin(${claims.orgId}::uuid, ${claims.userId}::uuid, ${claims.sessionId}::uuid, ${minRole}, ${idle}::int)`,
+    sql`select gallo_begin(${claims.orgId}::uuid, ${claims.userId}::uuid, ${claims.sessionId}::uuid, ${minRole}, ${idle}::int, ${enrolling}::boolean)`,
   );
   const results = await run(db.batch([begin, ...build(db, claims)]));
   return results.slice(1) as BatchResponse<T>;

@@ -10,11 +10,14 @@ export const STATUS = {
   MALFORMED_JSON: 400,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
+  TWO_FACTOR_CODE_INVALID: 401,
   FORBIDDEN: 403,
   CROSS_SITE_REQUEST: 403,
   CSRF_TOKEN_INVALID: 403,
   NOT_FOUND: 404,
   EMAIL_TAKEN: 409,
+  TWO_FACTOR_ALREADY_ENABLED: 409,
+  TWO_FACTOR_NOT_ENABLED: 409,
   LINK_INVALID: 410,
   TWO_FACTOR_REQUIRED: 428,
   PAYLOAD_TOO_LARGE: 413,
@@ -46,6 +49,10 @@ const MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
     en: "Email or password is incorrect.",
     "pt-BR": "E-mail ou senha incorretos.",
   },
+  TWO_FACTOR_CODE_INVALID: {
+    en: "The code is incorrect or was already used. Enter the current code from your app.",
+    "pt-BR": "O código está incorreto ou já foi usado. Digite o código atual do seu aplicativo.",
+  },
   FORBIDDEN: {
     en: "Your role does not allow this action.",
     "pt-BR": "Seu papel não permite esta ação.",
@@ -66,6 +73,15 @@ const MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
   EMAIL_TAKEN: {
     en: "An account with this email already exists.",
     "pt-BR": "Já existe uma conta com este e-mail.",
+  },
+  TWO_FACTOR_ALREADY_ENABLED: {
+    en: "Two-factor authentication is already on. Turn it off first to set up a new device.",
+    "pt-BR":
+      "A autenticação em dois fatores já está ativa. Desative-a antes de configurar um novo aparelho.",
+  },
+  TWO_FACTOR_NOT_ENABLED: {
+    en: "Two-factor authentication is not set up for your account.",
+    "pt-BR": "A autenticação em dois fatores não está configurada na sua conta.",
   },
   LINK_INVALID: {
     en: "This link has expired or was already used. Ask for a new one.",
