@@ -15,6 +15,8 @@ import { handleError } from "./http/error-handler.ts";
 import { requestContext } from "./http/request-context.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { AppError } from "./lib/errors.ts";
+import { invitationRoutes } from "./members/invitations.routes.ts";
+import { memberRoutes } from "./members/members.routes.ts";
 import { organisationRoutes } from "./organisation/organisation.routes.ts";
 import { twoFactorRoutes } from "./two-factor/two-factor.routes.ts";
 
@@ -40,6 +42,8 @@ app.route("/health", healthRoutes);
 app.route("/api/v1/auth", authRoutes);
 app.route("/api/v1/auth/2fa", twoFactorRoutes);
 app.route("/api/v1/contacts", contactRoutes);
+app.route("/api/v1/members", memberRoutes);
+app.route("/api/v1/invitations", invitationRoutes);
 app.route("/api/v1/organisation", organisationRoutes);
 app.route("/dev/outbox", devOutboxRoutes);
 

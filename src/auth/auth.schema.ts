@@ -47,3 +47,7 @@ export const switchOrganisationBody = z.strictObject({ organisationId: z.uuid() 
 export const sessionIdParam = z.strictObject({ id: z.uuid() });
 
 export const revokeAllBody = z.strictObject({ includeCurrent: z.boolean().default(false) });
+
+export const passwordResetBody = z.strictObject({ email });
+
+export const passwordResetConfirmBody = z.strictObject({ token, newPassword });

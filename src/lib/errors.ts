@@ -16,6 +16,9 @@ export const STATUS = {
   CSRF_TOKEN_INVALID: 403,
   NOT_FOUND: 404,
   EMAIL_TAKEN: 409,
+  ALREADY_MEMBER: 409,
+  LAST_OWNER: 409,
+  CONFLICT: 409,
   TWO_FACTOR_ALREADY_ENABLED: 409,
   TWO_FACTOR_NOT_ENABLED: 409,
   LINK_INVALID: 410,
@@ -73,6 +76,19 @@ const MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
   EMAIL_TAKEN: {
     en: "An account with this email already exists.",
     "pt-BR": "Já existe uma conta com este e-mail.",
+  },
+  ALREADY_MEMBER: {
+    en: "This person is already a member of the organisation.",
+    "pt-BR": "Esta pessoa já é membro da organização.",
+  },
+  LAST_OWNER: {
+    en: "The organisation needs at least one owner. Make someone else an owner first.",
+    "pt-BR":
+      "A organização precisa de pelo menos um proprietário. Torne outra pessoa proprietária antes.",
+  },
+  CONFLICT: {
+    en: "This changed while you were working on it. Reload and try again.",
+    "pt-BR": "Isto mudou enquanto você trabalhava nele. Recarregue e tente de novo.",
   },
   TWO_FACTOR_ALREADY_ENABLED: {
     en: "Two-factor authentication is already on. Turn it off first to set up a new device.",

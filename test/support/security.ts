@@ -1,14 +1,18 @@
 /**
  * Shared security checks that every route's tests call, so that each route is refused the same
- * way. Issue 3 extends this file with CSRF and role checks.
+ * way: without a valid session (401) and below the role a route needs (403 FORBIDDEN,
+ * `expectRouteRequiresRole`). Issue 3 extends this file with CSRF checks.
  */
 import { env } from "cloudflare:workers";
 import { sign } from "hono/jwt";
 import { expect } from "vitest";
 import { csrfTokenFor } from "../../src/access/csrf.ts";
 import { signToken } from "../../src/access/session.ts";
+import type { Role } from "../../drizzle/schema.ts";
+import { isAtLeast, ROLE_RANKS } from "../../src/access/roles.ts";
 import type { Bindings } from "../../src/env.ts";
 import { api, newTenant, type Tenant } from "./api.ts";
+import { newTeam, type Team } from "./team.ts";
 
 export type Route = { method: string; path: string; body?: unknown };
 
@@ -143,6 +147,42 @@ export async function expectRouteRefusesWithoutValidSession(
 
   const genuine = await tenant.call(route.path, route);
   expect(genuine.status, `${route.method} ${route.path} with the genuine cookie`).not.toBe(401);
+}
+
+/** A route, or a function making a fresh one for each caller (e.g. a new record to delete). */
+export type RoleRoute = Route | ((team: Team, caller: Role) => Route | Promise<Route>);
+
+/**
+ * Asserts that `route` answers 403 FORBIDDEN to every role below `minimumRole` and neither 401
+ * nor 403 to `minimumRole` and every role above it, each calling with a live session in one
+ * organisation. Roles are tried weakest first, so the refusals come before any change an allowed
+ * call makes.
+ *
+ * @param route the request, or a function of the team and the calling role that returns it; use
+ *   a function when an allowed call changes or uses up what it targets
+ * @param minimumRole the weakest role the route must let through
+ * @param team the organisation to test in (default: a fresh one from `newTeam`)
+ */
+export async function expectRouteRequiresRole(
+  route: RoleRoute,
+  minimumRole: Role,
+  team?: Team,
+): Promise<void> {
+  const members = team ?? (await newTeam("Roles"));
+
+  for (const role of ROLE_RANKS) {
+    const request = typeof route === "function" ? await route(members, role) : route;
+    const res = await members[role].call<{ error?: { code: string } }>(request.path, request);
+
+    const what = `${request.method} ${request.path} as ${role}`;
+    if (isAtLeast(role, minimumRole)) {
+      expect(res.status, what).not.toBe(403);
+      expect(res.status, what).not.toBe(401);
+    } else {
+      expect(res.status, what).toBe(403);
+      expect(res.body.error?.code, what).toBe("FORBIDDEN");
+    }
+  }
 }
 
 /** The JWT inside a `__Host-gallo_session=...` cookie. */
