@@ -6,10 +6,10 @@
 import { env } from "cloudflare:workers";
 import { sign } from "hono/jwt";
 import { expect } from "vitest";
-import { csrfTokenFor } from "../../src/access/csrf.ts";
-import { signToken } from "../../src/access/session.ts";
 import type { Role } from "../../drizzle/schema.ts";
+import { csrfTokenFor } from "../../src/access/csrf.ts";
 import { isAtLeast, ROLE_RANKS } from "../../src/access/roles.ts";
+import { signToken } from "../../src/access/session.ts";
 import type { Bindings } from "../../src/env.ts";
 import { api, newTenant, type Tenant } from "./api.ts";
 import { newTeam, type Team } from "./team.ts";
