@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { newTenant, type Tenant } from "../support/api.ts";
-import { expectRouteRefusesWithoutValidSession } from "../support/security.ts";
+import {
+  expectRouteRefusesCrossSite,
+  expectRouteRefusesWithoutValidSession,
+} from "../support/security.ts";
 
 type Contact = {
   id: string;
@@ -107,6 +110,18 @@ describe("POST /api/v1/contacts", () => {
       path: "/api/v1/contacts",
       body: { firstName: "Ana" },
     });
+  });
+
+  it("refuses cross-site requests and requests without the session's CSRF token", async () => {
+    const tenant = await newTenant();
+
+    await expectRouteRefusesCrossSite(
+      { method: "POST", path: "/api/v1/contacts", body: { firstName: "Ana" } },
+      tenant,
+    );
+
+    // Only the genuine request at the end created a contact.
+    expect(await contactCount(tenant)).toBe(1);
   });
 });
 
@@ -281,6 +296,16 @@ describe("PATCH /api/v1/contacts/:id", () => {
       owner,
     );
   });
+
+  it("refuses cross-site requests and requests without the session's CSRF token", async () => {
+    const owner = await newTenant();
+    const contact = await createContact(owner, { firstName: "Secret" });
+
+    await expectRouteRefusesCrossSite(
+      { method: "PATCH", path: `/api/v1/contacts/${contact.id}`, body: { firstName: "Owned" } },
+      owner,
+    );
+  });
 });
 
 describe("DELETE /api/v1/contacts/:id", () => {
@@ -302,6 +327,17 @@ describe("DELETE /api/v1/contacts/:id", () => {
     const contact = await createContact(owner, { firstName: "Secret" });
 
     await expectRouteRefusesWithoutValidSession(
+      { method: "DELETE", path: `/api/v1/contacts/${contact.id}` },
+      owner,
+    );
+  });
+
+  it("refuses cross-site requests and requests without the session's CSRF token", async () => {
+    const owner = await newTenant();
+    const contact = await createContact(owner, { firstName: "Secret" });
+
+    // The genuine DELETE at the end answers 204 only if no refused request deleted it first.
+    await expectRouteRefusesCrossSite(
       { method: "DELETE", path: `/api/v1/contacts/${contact.id}` },
       owner,
     );
