@@ -1,15 +1,15 @@
 /**
  * Two-factor authentication of the signed-in user: enrol (start, then confirm with a code), turn
- * it off (password and code), regenerate recovery codes. The login challenge is in
+ * it off (password and a code or recovery code), regenerate recovery codes. The login challenge is in
  * verify.routes.ts. Turning 2FA on or off ends the user's other sessions.
  */
 import { eq, isNull } from "drizzle-orm";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { recoveryCodes, users, userTotp } from "../../drizzle/schema.ts";
 import { auditEntry } from "../access/audit.ts";
 import { verifyPassword } from "../access/password.ts";
 import { requireSession } from "../access/session.ts";
-import { asMember } from "../db/tenant.ts";
+import { asMember, type Db } from "../db/tenant.ts";
 import type { AppEnv } from "../env.ts";
 import { validate } from "../http/validate.ts";
 import { AppError } from "../lib/errors.ts";
@@ -20,6 +20,7 @@ import { confirmBody, disableBody, regenerateBody } from "./two-factor.schema.ts
 import {
   claimOrRefuse,
   claimStep,
+  consumeRecoveryCode,
   ENROLLING,
   refuse,
   replaceRecoveryCodes,
@@ -112,23 +113,47 @@ twoFactorRoutes.post("/disable", requireSession, validate("json", disableBody), 
   if (!(await verifyPassword(body.password, me[0]?.passwordHash, pepper))) {
     return refuse(c, { stage: "disable", reason: "password" }, "INVALID_CREDENTIALS");
   }
-  const secret = await openSecret(c.env.TOTP_ENCRYPTION_KEY, userId, totp.secretEncrypted);
-  const step = await matchingStep({ secret, code: body.code, afterStep: totp.lastStep });
-  if (step === undefined) return refuse(c, { stage: "disable", reason: "code" });
+  const secondFactor = await disableProof(c, body, totp);
+  if (!secondFactor) return refuse(c, { stage: "disable", reason: "code" });
 
-  const sealed = totp.secretEncrypted;
   await claimOrRefuse(c, { stage: "disable", reason: "code" }, () =>
     asMember(c, "viewer", (db, { orgId, sessionId }) => [
-      claimStep(db, { userId, step, sealed }),
+      secondFactor(db),
       db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)),
       db.delete(userTotp).where(eq(userTotp.userId, userId)),
       revokeOtherSessions(db, userId, sessionId),
-      auditEntry(db, c, { orgId, actorUserId: userId, action: "auth.2fa_disabled" }),
+      auditEntry(db, c, {
+        orgId,
+        actorUserId: userId,
+        action: "auth.2fa_disabled",
+        summary: { with: body.recoveryCode ? "recovery_code" : "code" },
+      }),
     ]),
   );
 
   return c.body(null, 204);
 });
+
+/**
+ * The statement that spends the second factor offered to /disable (a code's time step, or a
+ * recovery code), or undefined when the code is wrong.
+ */
+async function disableProof(
+  c: Context<AppEnv>,
+  body: { code?: string; recoveryCode?: string },
+  totp: { secretEncrypted: string; lastStep: number | null },
+): Promise<((db: Db) => ReturnType<typeof claimStep>) | undefined> {
+  const { userId } = sessionOf(c);
+  if (body.recoveryCode) {
+    const codeHash = await hashRecoveryCode(body.recoveryCode);
+    return (db) => consumeRecoveryCode(db, userId, codeHash);
+  }
+  const secret = await openSecret(c.env.TOTP_ENCRYPTION_KEY, userId, totp.secretEncrypted);
+  const step = await matchingStep({ secret, code: body.code ?? "", afterStep: totp.lastStep });
+  if (step === undefined) return undefined;
+  const sealed = totp.secretEncrypted;
+  return (db) => claimStep(db, { userId, step, sealed });
+}
 
 /** New recovery codes (the old ones stop working), proven by the password or a current code. */
 twoFactorRoutes.post(

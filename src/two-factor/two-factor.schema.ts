@@ -16,7 +16,19 @@ export const recoveryCode = z
 
 export const confirmBody = z.strictObject({ code: totpCode });
 
-export const disableBody = z.strictObject({ password: currentPassword, code: totpCode });
+/**
+ * Turning 2FA off takes the password and a second factor: a current code or, for someone who
+ * lost their phone and logged in with a recovery code, an unused recovery code.
+ */
+export const disableBody = z
+  .strictObject({
+    password: currentPassword,
+    code: totpCode.optional(),
+    recoveryCode: recoveryCode.optional(),
+  })
+  .refine((b) => (b.code === undefined) !== (b.recoveryCode === undefined), {
+    error: "Send either a code from your app or a recovery code.",
+  });
 
 /** Regenerating recovery codes proves the user with either their password or a current code. */
 export const regenerateBody = z

@@ -28,6 +28,50 @@ describe("POST /api/v1/auth/2fa/disable", () => {
     ]);
   });
 
+  it("with the password and an unused recovery code (a lost phone): turns 2FA off", async () => {
+    const tenant = await newTenant();
+    const { recoveryCodes } = await enrol(tenant);
+    const [code = ""] = recoveryCodes;
+
+    const res = await disable(tenant, { password: tenant.password, recoveryCode: code });
+
+    expect(res.status).toBe(204);
+    const me = await tenant.call<Me>("/api/v1/auth/me");
+    expect(me.body.user.twoFactorEnabled).toBe(false);
+    const audit = await auditOf(tenant.orgId);
+    expect(audit.filter((a) => a.action === "auth.2fa_disabled")).toEqual([
+      expect.objectContaining({ summary: { with: "recovery_code" } }),
+    ]);
+  });
+
+  it("refuses a recovery code that was already used, and 2FA stays on", async () => {
+    const tenant = await newTenant();
+    const { recoveryCodes } = await enrol(tenant);
+    const [used = ""] = recoveryCodes;
+    const { challenge } = await passwordStep(tenant);
+    expect((await verify(challenge, { recoveryCode: used })).status).toBe(200);
+
+    const res = await disable(tenant, { password: tenant.password, recoveryCode: used });
+
+    expect(res.status).toBe(401);
+    const me = await tenant.call<Me>("/api/v1/auth/me");
+    expect(me.body.user.twoFactorEnabled).toBe(true);
+  });
+
+  it("refuses a body with both a code and a recovery code", async () => {
+    const tenant = await newTenant();
+    const { secret, recoveryCodes } = await enrol(tenant);
+
+    const res = await disable(tenant, {
+      password: tenant.password,
+      code: await codeIn(secret, 1),
+      recoveryCode: recoveryCodes[0] ?? "",
+    });
+
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("VALIDATION_FAILED");
+  });
+
   it.each([
     {
       wrong: "the password",
