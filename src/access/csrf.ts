@@ -32,11 +32,23 @@ export const csrfProtection = createMiddleware<AppEnv>(async (c, next) => {
   const session = c.get("session");
   if (session) {
     const sent = c.req.header(CSRF_HEADER) ?? (await formToken(c));
-    const expected = await csrfTokenFor(c.env.JWT_SECRET, session.sessionId);
-    if (!sent || !timingSafeEqual(sent, expected)) throw new AppError("CSRF_TOKEN_INVALID");
+    if (!sent || !(await isTokenOf(c, sent, session.sessionId))) {
+      throw new AppError("CSRF_TOKEN_INVALID");
+    }
   }
   return next();
 });
+
+/**
+ * Whether `sent` is the session's token under the current key or, during a key rotation, the
+ * previous one: pages loaded before the rotation hold the old token, and their session cookie is
+ * still accepted, so their token must be too.
+ */
+async function isTokenOf(c: Context<AppEnv>, sent: string, sessionId: string): Promise<boolean> {
+  const secrets = [c.env.JWT_SECRET, c.env.JWT_PREVIOUS_SECRET].filter((s): s is string => !!s);
+  const expected = await Promise.all(secrets.map((secret) => csrfTokenFor(secret, sessionId)));
+  return expected.some((token) => timingSafeEqual(sent, token));
+}
 
 function isSameOrigin(c: Context<AppEnv>): boolean {
   const origin = c.req.header("origin");
