@@ -14,6 +14,21 @@ import { base64url, hmacSha256, timingSafeEqual } from "../lib/crypto.ts";
 import { AppError } from "../lib/errors.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Flows that open a session from credentials or an emailed link rather than acting with the
+ * current one. They skip the token check (the same-origin check still applies, which stops login
+ * CSRF): otherwise a browser holding a dead session's cookie could never log in again.
+ */
+const CREDENTIAL_FLOWS = new Set([
+  "/api/v1/auth/login",
+  "/api/v1/auth/register",
+  "/api/v1/auth/register/confirm",
+  "/api/v1/auth/password-reset",
+  "/api/v1/auth/password-reset/confirm",
+  "/api/v1/auth/2fa/verify",
+  "/api/v1/invitations/accept",
+]);
 export const CSRF_HEADER = "x-csrf-token";
 export const CSRF_FIELD = "_csrf";
 
@@ -30,7 +45,7 @@ export const csrfProtection = createMiddleware<AppEnv>(async (c, next) => {
   // A cookie that does not verify authenticates nothing: the request is anonymous, and routes
   // that need a session refuse it with 401 on their own.
   const session = c.get("session");
-  if (session) {
+  if (session && !CREDENTIAL_FLOWS.has(c.req.path)) {
     const sent = c.req.header(CSRF_HEADER) ?? (await formToken(c));
     if (!sent || !(await isTokenOf(c, sent, session.sessionId))) {
       throw new AppError("CSRF_TOKEN_INVALID");

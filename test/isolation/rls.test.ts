@@ -237,6 +237,21 @@ describe("user-keyed tables as the runtime role", () => {
   });
 });
 
+/**
+ * The one column the runtime role may change in each token-keyed table (column privileges): the
+ * mark that the link was used. A new token-keyed table fails here until it is listed.
+ */
+const USED_MARK: Record<string, string> = {
+  pending_registrations: "completed_at",
+  password_resets: "used_at",
+};
+
+function markUsed(table: string): string {
+  const column = USED_MARK[table];
+  if (!column) throw new Error(`list the used-mark column of token-keyed table ${table}`);
+  return `update ${ident(table)} set ${ident(column)} = ${ident(column)}`;
+}
+
 describe("token-keyed tables as the runtime role", () => {
   it("show and update only the row whose token hash is claimed", async () => {
     const [a, b] = await twoTenantsWithRows();
@@ -252,9 +267,7 @@ describe("token-keyed tables as the runtime role", () => {
         sql.query(`select count(*)::int as n from ${ident(table)} where token_hash = $1`, [
           b.tokens[table],
         ]),
-        sql.query(`update ${ident(table)} set token_hash = token_hash where token_hash = $1`, [
-          b.tokens[table],
-        ]),
+        sql.query(`${markUsed(table)} where token_hash = $1`, [b.tokens[table]]),
       ]);
       seen[table] = {
         all: all?.rows[0]?.n,
@@ -279,7 +292,7 @@ describe("token-keyed tables as the runtime role", () => {
       const [, all, update] = await sql.transaction([
         claim(a),
         sql.query(`select count(*)::int as n from ${ident(table)}`),
-        sql.query(`update ${ident(table)} set token_hash = token_hash`),
+        sql.query(markUsed(table)),
       ]);
       seen[table] = { all: all?.rows[0]?.n, updated: update?.rowCount };
     }
