@@ -30,6 +30,7 @@ export const STATUS = {
   UNSAFE_DATABASE_ROLE: 503,
   DATABASE_UNAVAILABLE: 503,
   EMAIL_UNAVAILABLE: 503,
+  SERVICE_MISCONFIGURED: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof STATUS;
@@ -134,6 +135,10 @@ const MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
   DATABASE_UNAVAILABLE: {
     en: "The database is unavailable. Please try again shortly.",
     "pt-BR": "O banco de dados está indisponível. Tente novamente em instantes.",
+  },
+  SERVICE_MISCONFIGURED: {
+    en: "The service is unavailable because of a configuration problem. We have been alerted.",
+    "pt-BR": "O serviço está indisponível por um problema de configuração. Já fomos avisados.",
   },
 };
 
