@@ -5,14 +5,16 @@
  *   and the caller's role is strong enough, inside the same transaction.
  * - `withClaims`: explicit claims, for the flows that create them (registration, login).
  * - `lookupLogin`: the narrow pre-login read by email, through a SECURITY DEFINER function.
+ * - `asSystem`: no claim at all, for scheduled jobs that call their SECURITY DEFINER functions.
  */
 
 import { sql } from "drizzle-orm";
 import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
 import type { Context } from "hono";
 import type { Role } from "../../drizzle/schema.ts";
-import type { AppEnv, SessionClaims } from "../env.ts";
+import type { AppEnv, Bindings, SessionClaims } from "../env.ts";
 import { AppError } from "../lib/errors.ts";
+import type { Logger } from "../lib/logger.ts";
 import { type Db, database } from "./client.ts";
 import { ensureSafeDatabase } from "./safety.ts";
 
@@ -69,6 +71,26 @@ export async function withClaims<T extends Statements>(
     sql`select set_config('app.org_id', ${claims.orgId ?? ""}, true),
                set_config('app.user_id', ${claims.userId ?? ""}, true),
                set_config('app.token_hash', ${claims.tokenHash ?? ""}, true)`,
+  );
+  const results = await run(db.batch([begin, ...build(db)]));
+  return results.slice(1) as BatchResponse<T>;
+}
+
+/**
+ * Runs `build`'s statements for a scheduled job, with every claim empty: tenant tables then show
+ * and accept nothing, so a job acts only through the SECURITY DEFINER functions made for it
+ * (e.g. `gallo_audit_purge`).
+ */
+export async function asSystem<T extends Statements>(
+  env: Bindings,
+  logger: Logger,
+  build: (db: Db) => T,
+): Promise<BatchResponse<T>> {
+  await ensureSafeDatabase(env, logger);
+  const db = database(env);
+  const begin = db.execute(
+    sql`select set_config('app.org_id', '', true), set_config('app.user_id', '', true),
+               set_config('app.token_hash', '', true)`,
   );
   const results = await run(db.batch([begin, ...build(db)]));
   return results.slice(1) as BatchResponse<T>;

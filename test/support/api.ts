@@ -44,10 +44,12 @@ export async function api<T = Record<string, unknown>>(
     }),
   );
   const text = await response.text();
+  // JSON is parsed; any other body (a CSV download) is handed back as its text.
+  const json = response.headers.get("content-type")?.includes("json") ?? false;
   return {
     status: response.status,
     headers: response.headers,
-    body: (text ? JSON.parse(text) : null) as T,
+    body: (text ? (json ? JSON.parse(text) : text) : null) as T,
     setCookie: response.headers.get("set-cookie"),
   };
 }
