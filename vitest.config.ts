@@ -25,6 +25,8 @@ export default defineConfig({
                 NEON_LOCAL_ENDPOINT: inject("neonEndpoint"),
                 JWT_SECRET: "test-only-jwt-secret-0123456789abcdef",
                 PASSWORD_PEPPER: "test-only-pepper-0123456789abcdef",
+                // "test-only-totp-key-0123456789abc": 32 bytes, as AES-256 needs.
+                TOTP_ENCRYPTION_KEY: "dGVzdC1vbmx5LXRvdHAta2V5LTAxMjM0NTY3ODlhYmM=",
                 DEV_OUTBOX: "on",
               },
             },

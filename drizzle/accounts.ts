@@ -231,6 +231,6 @@ export const invitations = pgTable(
     uniqueIndex("invitations_token_key").on(t.tokenHash),
     check("invitations_role_known", roleCheck("role")),
     ...tenantPolicies("invitations"),
-    ...tokenPolicies("invitations"),
+    ...tokenPolicies("invitations", { insert: false }),
   ],
 );

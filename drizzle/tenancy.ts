@@ -30,13 +30,19 @@ export function userPolicies(table: string, column = "user_id") {
 
 /**
  * Policies for single-use email-link rows: a transaction sees or writes a row only when it claims
- * the row's token hash, i.e. when the request carried the secret link.
+ * the row's token hash, i.e. when the request carried the secret link. Which columns it may then
+ * change is limited by column privileges (migrations 0006): marking the row used, nothing else.
+ *
+ * @param options.insert whether holding a token may create a row (sign-up, reset: yes; an
+ *   invitation is created by an admin under the tenant policies, never by its token)
  */
-export function tokenPolicies(table: string) {
+export function tokenPolicies(table: string, options: { insert: boolean } = { insert: true }) {
   const own = sql`token_hash = ${currentTokenHash}`;
   return [
     pgPolicy(`${table}_token_select`, { for: "select", to: "public", using: own }),
-    pgPolicy(`${table}_token_insert`, { for: "insert", to: "public", withCheck: own }),
+    ...(options.insert
+      ? [pgPolicy(`${table}_token_insert`, { for: "insert", to: "public", withCheck: own })]
+      : []),
     pgPolicy(`${table}_token_update`, { for: "update", to: "public", using: own, withCheck: own }),
   ];
 }

@@ -17,6 +17,11 @@ export type Secrets = {
   APP_ORIGIN?: string;
   /** Server-side key of the password pre-hash (HMAC-SHA-256 before bcrypt). */
   PASSWORD_PEPPER: string;
+  /**
+   * AES-256-GCM key of the two-factor secrets at rest: 32 random bytes, base64. Kept apart from the
+   * database so a leaked dump or backup reveals no authenticator secret.
+   */
+  TOTP_ENCRYPTION_KEY: string;
   /** HTTP email API key (production). Without it email goes to the dev outbox or nowhere. */
   EMAIL_API_KEY?: string;
   EMAIL_API_URL?: string;

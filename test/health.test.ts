@@ -10,11 +10,14 @@ describe("GET /health", () => {
     expect(res.headers.get("x-request-id")).toMatch(/^req_[0-9a-f]{32}$/);
   });
 
-  it("answers unknown paths with the error shape and 404", async () => {
-    const res = await api<{ error: { code: string; requestId: string } }>("/nope");
+  it.each(["/nope", "/api/v1/nope", "/api/v1/auth/nope"])(
+    "answers the unknown path %s with the error shape and 404",
+    async (path) => {
+      const res = await api<{ error: { code: string; requestId: string } }>(path);
 
-    expect(res.status).toBe(404);
-    expect(res.body.error.code).toBe("NOT_FOUND");
-    expect(res.body.error.requestId).toBe(res.headers.get("x-request-id"));
-  });
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe("NOT_FOUND");
+      expect(res.body.error.requestId).toBe(res.headers.get("x-request-id"));
+    },
+  );
 });

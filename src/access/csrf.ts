@@ -14,6 +14,21 @@ import { base64url, hmacSha256, timingSafeEqual } from "../lib/crypto.ts";
 import { AppError } from "../lib/errors.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Flows that open a session from credentials or an emailed link rather than acting with the
+ * current one. They skip the token check (the same-origin check still applies, which stops login
+ * CSRF): otherwise a browser holding a dead session's cookie could never log in again.
+ */
+const CREDENTIAL_FLOWS = new Set([
+  "/api/v1/auth/login",
+  "/api/v1/auth/register",
+  "/api/v1/auth/register/confirm",
+  "/api/v1/auth/password-reset",
+  "/api/v1/auth/password-reset/confirm",
+  "/api/v1/auth/2fa/verify",
+  "/api/v1/invitations/accept",
+]);
 export const CSRF_HEADER = "x-csrf-token";
 export const CSRF_FIELD = "_csrf";
 
@@ -30,13 +45,25 @@ export const csrfProtection = createMiddleware<AppEnv>(async (c, next) => {
   // A cookie that does not verify authenticates nothing: the request is anonymous, and routes
   // that need a session refuse it with 401 on their own.
   const session = c.get("session");
-  if (session) {
+  if (session && !CREDENTIAL_FLOWS.has(c.req.path)) {
     const sent = c.req.header(CSRF_HEADER) ?? (await formToken(c));
-    const expected = await csrfTokenFor(c.env.JWT_SECRET, session.sessionId);
-    if (!sent || !timingSafeEqual(sent, expected)) throw new AppError("CSRF_TOKEN_INVALID");
+    if (!sent || !(await isTokenOf(c, sent, session.sessionId))) {
+      throw new AppError("CSRF_TOKEN_INVALID");
+    }
   }
   return next();
 });
+
+/**
+ * Whether `sent` is the session's token under the current key or, during a key rotation, the
+ * previous one: pages loaded before the rotation hold the old token, and their session cookie is
+ * still accepted, so their token must be too.
+ */
+async function isTokenOf(c: Context<AppEnv>, sent: string, sessionId: string): Promise<boolean> {
+  const secrets = [c.env.JWT_SECRET, c.env.JWT_PREVIOUS_SECRET].filter((s): s is string => !!s);
+  const expected = await Promise.all(secrets.map((secret) => csrfTokenFor(secret, sessionId)));
+  return expected.some((token) => timingSafeEqual(sent, token));
+}
 
 function isSameOrigin(c: Context<AppEnv>): boolean {
   const origin = c.req.header("origin");

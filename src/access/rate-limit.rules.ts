@@ -25,6 +25,7 @@ const FLOWS = [
   "passwordResetConfirm",
   "twoFactorVerify",
   "invitationAccept",
+  "passwordChange",
 ] as const;
 type Flow = (typeof FLOWS)[number];
 
@@ -63,6 +64,13 @@ export const rules = {
     flow: "invitationAccept",
     ip: { limit: 10, windowSeconds: 15 * minute },
     account: { limit: 10, windowSeconds: 15 * minute, count: "attempts" },
+  },
+  // Signed in, but a stolen session must not be able to guess the current password at leisure:
+  // the account is the session's user, and only wrong passwords (401) count.
+  passwordChange: {
+    flow: "passwordChange",
+    ip: { limit: 10, windowSeconds: 15 * minute },
+    account: { limit: 5, windowSeconds: 15 * minute, count: "failures" },
   },
 } as const satisfies Record<Flow, RateLimitRule>;
 

@@ -27,9 +27,9 @@ export function rateLimit(rule: RateLimitRule) {
     const ipKey = limiterKey(rule.flow, "ip", clientIp(c.req.header("cf-connecting-ip")));
     await enforce(c, ipKey, ip);
 
-    const email = await accountEmail(c);
-    if (email === undefined) return next();
-    const accountKey = limiterKey(rule.flow, "account", email);
+    const who = (await accountEmail(c)) ?? sessionUser(c);
+    if (who === undefined) return next();
+    const accountKey = limiterKey(rule.flow, "account", who);
     const { hitId } = await enforce(c, accountKey, account);
 
     await next();
@@ -104,6 +104,12 @@ async function accountEmail(c: Context<AppEnv>): Promise<string | undefined> {
   const email = body.email.trim().toLowerCase();
   // Validation refuses longer addresses; they should not name a limiter either.
   return email && email.length <= 254 ? email : undefined;
+}
+
+/** For flows run with a session (changing the password): the signed-in user is the account. */
+function sessionUser(c: Context<AppEnv>): string | undefined {
+  const userId = c.get("session")?.userId;
+  return userId && `user:${userId}`;
 }
 
 function parseIPv4(value: string): number[] | undefined {

@@ -63,7 +63,11 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { prefix: "host", secure: true, path: "/" });
 }
 
-/** Reads and verifies the cookie; an absent or invalid token leaves the request anonymous. */
+/**
+ * Reads and verifies the cookie; an absent or invalid token leaves the request anonymous. A 401
+ * to a request that carried a cookie removes the cookie: it names a dead session (revoked, idle,
+ * expired, or signed with a retired key), and keeping it would only get in the way.
+ */
 export const readSession = createMiddleware<AppEnv>(async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE, "host");
   if (token) {
@@ -74,6 +78,7 @@ export const readSession = createMiddleware<AppEnv>(async (c, next) => {
     }
   }
   await next();
+  if (token && c.res.status === 401) clearSessionCookie(c);
 });
 
 /** Routes behind this answer 401 without a verified session cookie. */

@@ -9,7 +9,7 @@ import { auditEntry } from "../access/audit.ts";
 import { csrfTokenFor } from "../access/csrf.ts";
 import { hashPassword, verifyPassword } from "../access/password.ts";
 import { clearSessionCookie, requireSession } from "../access/session.ts";
-import { asMember, withClaims } from "../db/tenant.ts";
+import { asMember, sqlState, withClaims } from "../db/tenant.ts";
 import type { AppEnv } from "../env.ts";
 import { validate } from "../http/validate.ts";
 import { AppError } from "../lib/errors.ts";
@@ -26,24 +26,33 @@ type MyOrganisation = { org_id: string; name: string; role: string; require_2fa:
 // Each route names requireSession itself: these routes share /api/v1/auth with public ones.
 export const accountRoutes = new Hono<AppEnv>();
 
+// enrolling: a user whose organisation requires 2FA they lack can still see who they are.
 accountRoutes.get("/me", requireSession, async (c) => {
-  const [me, org, membership, totp, orgs] = await asMember(c, "viewer", (db, { userId, orgId }) => [
-    db.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, userId)),
-    db
-      .select({
-        id: organisations.id,
-        name: organisations.name,
-        require2fa: organisations.require2fa,
-      })
-      .from(organisations)
-      .where(eq(organisations.id, orgId)),
-    db
-      .select({ role: memberships.role })
-      .from(memberships)
-      .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId))),
-    db.select({ enabledAt: userTotp.enabledAt }).from(userTotp).where(eq(userTotp.userId, userId)),
-    db.execute<MyOrganisation>(sql`select * from gallo_my_organisations()`),
-  ]);
+  const [me, org, membership, totp, orgs] = await asMember(
+    c,
+    "viewer",
+    (db, { userId, orgId }) => [
+      db.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, userId)),
+      db
+        .select({
+          id: organisations.id,
+          name: organisations.name,
+          require2fa: organisations.require2fa,
+        })
+        .from(organisations)
+        .where(eq(organisations.id, orgId)),
+      db
+        .select({ role: memberships.role })
+        .from(memberships)
+        .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId))),
+      db
+        .select({ enabledAt: userTotp.enabledAt })
+        .from(userTotp)
+        .where(eq(userTotp.userId, userId)),
+      db.execute<MyOrganisation>(sql`select * from gallo_my_organisations()`),
+    ],
+    { enrolling: true },
+  );
 
   const session = c.get("session");
   return c.json({
@@ -118,22 +127,30 @@ accountRoutes.delete(
   async (c) => {
     const { id } = c.req.valid("param");
 
-    const [revoked] = await asMember(c, "viewer", (db, { orgId, userId }) => [
-      db
-        .update(sessions)
-        .set({ revokedAt: new Date() })
-        .where(and(eq(sessions.id, id), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
-        .returning({ id: sessions.id }),
-      auditEntry(db, c, {
-        orgId,
-        actorUserId: userId,
-        action: "auth.session_revoked",
-        targetType: "session",
-        targetId: id,
-      }),
-    ]);
+    try {
+      await asMember(c, "viewer", (db, { orgId, userId }) => [
+        // Aborts the batch when no live session of the user has this id, so that the audit
+        // entry below is written only for a session that was really ended.
+        db.execute(sql`
+          with revoked as (
+            update ${sessions} set revoked_at = now()
+             where id = ${id}::uuid and user_id = ${userId}::uuid and revoked_at is null
+            returning 1)
+          select gallo_assert(count(*) = 1, 'P0002', 'no live session of the user has this id')
+            from revoked`),
+        auditEntry(db, c, {
+          orgId,
+          actorUserId: userId,
+          action: "auth.session_revoked",
+          targetType: "session",
+          targetId: id,
+        }),
+      ]);
+    } catch (error) {
+      if (sqlState(error) === "P0002") throw new AppError("NOT_FOUND", { cause: error });
+      throw error;
+    }
 
-    if (revoked.length === 0) throw new AppError("NOT_FOUND");
     if (id === c.get("session")?.sessionId) clearSessionCookie(c);
     return c.body(null, 204);
   },

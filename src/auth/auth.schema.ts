@@ -16,8 +16,8 @@ export const email = z
  */
 export const newPassword = z
   .string()
-  .refine((p) => [...p].length >= 8, { error: "Use at least 8 characters." })
-  .refine((p) => [...p].length <= 256, { error: "Use at most 256 characters." })
+  .refine((p) => characters(p) >= 8, { error: "Use at least 8 characters." })
+  .refine((p) => characters(p) <= 256, { error: "Use at most 256 characters." })
   .refine((p) => !COMMON_PASSWORDS.has(p.normalize("NFC").toLowerCase()), {
     error: "This password is too common. Choose another.",
   });
@@ -47,3 +47,15 @@ export const switchOrganisationBody = z.strictObject({ organisationId: z.uuid() 
 export const sessionIdParam = z.strictObject({ id: z.uuid() });
 
 export const revokeAllBody = z.strictObject({ includeCurrent: z.boolean().default(false) });
+
+export const passwordResetBody = z.strictObject({ email });
+
+export const passwordResetConfirmBody = z.strictObject({ token, newPassword });
+
+/**
+ * Characters as stored: counted after NFC, like the hash sees them, so that "ã" sent decomposed
+ * (a + combining tilde, as macOS may send it) counts once, not twice.
+ */
+function characters(password: string): number {
+  return [...password.normalize("NFC")].length;
+}

@@ -9,6 +9,7 @@ import { asMember, lookupLogin, withClaims } from "../db/tenant.ts";
 import type { AppEnv } from "../env.ts";
 import { validate } from "../http/validate.ts";
 import { AppError } from "../lib/errors.ts";
+import { startChallenge } from "../two-factor/challenge.ts";
 import { loginBody } from "./auth.schema.ts";
 import { deliverSession, newSession } from "./start-session.ts";
 
@@ -25,6 +26,12 @@ loginRoutes.post("/login", validate("json", loginBody), async (c) => {
   }
 
   const { userId, orgId } = account;
+  // With 2FA the password opens no session: a short-lived challenge waits for the code.
+  if (account.totpEnabled) {
+    await startChallenge(c, { userId, orgId });
+    return c.json({ twoFactorRequired: true });
+  }
+
   const session = newSession(c, { orgId, userId });
   await withClaims(c, { orgId, userId }, (db) => [
     session.insert(db),
@@ -40,10 +47,16 @@ loginRoutes.post("/login", validate("json", loginBody), async (c) => {
 });
 
 loginRoutes.post("/logout", requireSession, async (c) => {
-  await asMember(c, "viewer", (db, { orgId, userId, sessionId }) => [
-    db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, sessionId)),
-    auditEntry(db, c, { orgId, actorUserId: userId, action: "auth.logout" }),
-  ]);
+  // enrolling: a user whose organisation requires 2FA they lack may still log out.
+  await asMember(
+    c,
+    "viewer",
+    (db, { orgId, userId, sessionId }) => [
+      db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, sessionId)),
+      auditEntry(db, c, { orgId, actorUserId: userId, action: "auth.logout" }),
+    ],
+    { enrolling: true },
+  );
 
   clearSessionCookie(c);
   return c.body(null, 204);

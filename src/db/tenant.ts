@@ -5,6 +5,7 @@
  *   and the caller's role is strong enough, inside the same transaction.
  * - `withClaims`: explicit claims, for the flows that create them (registration, login).
  * - `lookupLogin`: the narrow pre-login read by email, through a SECURITY DEFINER function.
+ * - `asSystem`: no claim at all, for scheduled jobs that call their SECURITY DEFINER functions.
  */
 
 import { sql } from "drizzle-orm";
@@ -22,6 +23,15 @@ type Ctx = Context<AppEnv>;
 
 export type { Db };
 
+export type MemberOptions = {
+  /**
+   * Lets an owner or admin whose organisation requires 2FA, and who has none yet, through
+   * (otherwise refused with 428). Only for the routes such a user needs before anything else:
+   * enrolment, who am I, logout.
+   */
+  enrolling?: boolean;
+};
+
 /**
  * Runs `build`'s statements as the session's organisation, after checking in the same transaction
  * that the session is live and that the caller's role is at least `minRole`.
@@ -30,14 +40,16 @@ export async function asMember<T extends Statements>(
   c: Ctx,
   minRole: Role,
   build: (db: Db, claims: SessionClaims) => T,
+  options: MemberOptions = {},
 ): Promise<BatchResponse<T>> {
   const claims = c.get("session");
   if (!claims) throw new AppError("UNAUTHENTICATED");
 
   const db = await open(c);
   const idle = Number(c.env.SESSION_IDLE_SECONDS);
+  const enrolling = options.enrolling === true;
   const begin = db.execute(
-    sql`select gallo_begin(${claims.orgId}::uuid, ${claims.userId}::uuid, ${claims.sessionId}::uuid, ${minRole}, ${idle}::int)`,
+    sql`select gallo_begin(${claims.orgId}::uuid, ${claims.userId}::uuid, ${claims.sessionId}::uuid, ${minRole}, ${idle}::int, ${enrolling}::boolean)`,
   );
   const results = await run(db.batch([begin, ...build(db, claims)]));
   return results.slice(1) as BatchResponse<T>;
@@ -59,6 +71,26 @@ export async function withClaims<T extends Statements>(
     sql`select set_config('app.org_id', ${claims.orgId ?? ""}, true),
                set_config('app.user_id', ${claims.userId ?? ""}, true),
                set_config('app.token_hash', ${claims.tokenHash ?? ""}, true)`,
+  );
+  const results = await run(db.batch([begin, ...build(db)]));
+  return results.slice(1) as BatchResponse<T>;
+}
+
+/**
+ * Runs `build`'s statements for a scheduled job, with every claim empty: tenant tables then show
+ * and accept nothing, so a job acts only through the SECURITY DEFINER functions made for it
+ * (e.g. `gallo_audit_purge`).
+ */
+export async function asSystem<T extends Statements>(
+  env: Bindings,
+  logger: Logger,
+  build: (db: Db) => T,
+): Promise<BatchResponse<T>> {
+  await ensureSafeDatabase(env, logger);
+  const db = database(env);
+  const begin = db.execute(
+    sql`select set_config('app.org_id', '', true), set_config('app.user_id', '', true),
+               set_config('app.token_hash', '', true)`,
   );
   const results = await run(db.batch([begin, ...build(db)]));
   return results.slice(1) as BatchResponse<T>;

@@ -2,6 +2,7 @@
  * Security headers on every response, errors included. The CSP allows no inline script and no
  * third-party origin: pages load their scripts and styles from our own assets only.
  */
+import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
 
 export const securityHeaders = secureHeaders({
@@ -28,4 +29,13 @@ export const securityHeaders = secureHeaders({
     payment: [],
     usb: [],
   },
+});
+
+/**
+ * API answers are personal (people, sessions, the CSRF token in /me): no browser or proxy cache
+ * may keep them.
+ */
+export const noStore = createMiddleware(async (c, next) => {
+  await next();
+  c.header("Cache-Control", "no-store");
 });

@@ -10,6 +10,7 @@ export const STATUS = {
   MALFORMED_JSON: 400,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
+  TWO_FACTOR_CODE_INVALID: 401,
   FORBIDDEN: 403,
   CROSS_SITE_REQUEST: 403,
   CSRF_TOKEN_INVALID: 403,
@@ -18,6 +19,11 @@ export const STATUS = {
   VERSION_CONFLICT: 409,
   STAGE_HAS_DEALS: 409,
   PIPELINE_HAS_DEALS: 409,
+  ALREADY_MEMBER: 409,
+  LAST_OWNER: 409,
+  CONFLICT: 409,
+  TWO_FACTOR_ALREADY_ENABLED: 409,
+  TWO_FACTOR_NOT_ENABLED: 409,
   LINK_INVALID: 410,
   TWO_FACTOR_REQUIRED: 428,
   PAYLOAD_TOO_LARGE: 413,
@@ -27,6 +33,7 @@ export const STATUS = {
   UNSAFE_DATABASE_ROLE: 503,
   DATABASE_UNAVAILABLE: 503,
   EMAIL_UNAVAILABLE: 503,
+  SERVICE_MISCONFIGURED: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof STATUS;
@@ -49,6 +56,10 @@ const MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
     en: "Email or password is incorrect.",
     "pt-BR": "E-mail ou senha incorretos.",
   },
+  TWO_FACTOR_CODE_INVALID: {
+    en: "The code is incorrect or was already used. Enter the current code from your app.",
+    "pt-BR": "O código está incorreto ou já foi usado. Digite o código atual do seu aplicativo.",
+  },
   FORBIDDEN: {
     en: "Your role does not allow this action.",
     "pt-BR": "Seu papel não permite esta ação.",
@@ -69,6 +80,28 @@ const MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
   EMAIL_TAKEN: {
     en: "An account with this email already exists.",
     "pt-BR": "Já existe uma conta com este e-mail.",
+  },
+  ALREADY_MEMBER: {
+    en: "This person is already a member of the organisation.",
+    "pt-BR": "Esta pessoa já é membro da organização.",
+  },
+  LAST_OWNER: {
+    en: "The organisation needs at least one owner. Make someone else an owner first.",
+    "pt-BR":
+      "A organização precisa de pelo menos um proprietário. Torne outra pessoa proprietária antes.",
+  },
+  CONFLICT: {
+    en: "This changed while you were working on it. Reload and try again.",
+    "pt-BR": "Isto mudou enquanto você trabalhava nele. Recarregue e tente de novo.",
+  },
+  TWO_FACTOR_ALREADY_ENABLED: {
+    en: "Two-factor authentication is already on. Turn it off first to set up a new device.",
+    "pt-BR":
+      "A autenticação em dois fatores já está ativa. Desative-a antes de configurar um novo aparelho.",
+  },
+  TWO_FACTOR_NOT_ENABLED: {
+    en: "Two-factor authentication is not set up for your account.",
+    "pt-BR": "A autenticação em dois fatores não está configurada na sua conta.",
   },
   LINK_INVALID: {
     en: "This link has expired or was already used. Ask for a new one.",
@@ -120,6 +153,10 @@ const MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
   DATABASE_UNAVAILABLE: {
     en: "The database is unavailable. Please try again shortly.",
     "pt-BR": "O banco de dados está indisponível. Tente novamente em instantes.",
+  },
+  SERVICE_MISCONFIGURED: {
+    en: "The service is unavailable because of a configuration problem. We have been alerted.",
+    "pt-BR": "O serviço está indisponível por um problema de configuração. Já fomos avisados.",
   },
 };
 

@@ -1,21 +1,14 @@
 /**
- * The scheduled purge of the trash (wrangler.toml `[triggers] crons`): once a night, records
- * deleted more than 30 days ago are deleted for good, in every organisation.
+ * The nightly purge of the trash, one of the scheduled jobs (src/jobs/scheduled.ts): records
+ * deleted more than 30 days ago are deleted for good, in every organisation, through the
+ * database function `gallo_purge_trash`.
  */
 import { purgeTrash } from "../db/tenant.ts";
 import type { Bindings } from "../env.ts";
-import { newRequestId } from "../lib/ids.ts";
-import { createLogger } from "../lib/logger.ts";
+import type { Logger } from "../lib/logger.ts";
 import { TRASH_DAYS } from "../records/trash.ts";
 
-/** The Worker's `scheduled` handler. A failure is logged and rethrown, so the run shows as failed. */
-export async function scheduled(controller: ScheduledController, env: Bindings): Promise<void> {
-  const logger = createLogger({ requestId: newRequestId(), job: "purge-trash" });
-  try {
-    const purged = await purgeTrash(env, logger, TRASH_DAYS);
-    logger.info("trash purged", { cron: controller.cron, purged });
-  } catch (error) {
-    logger.error("trash purge failed", { cron: controller.cron, error });
-    throw error;
-  }
+/** Purges the old trash; answers how many rows of each kind went, for the log. */
+export async function purgeOldTrash(env: Bindings, logger: Logger) {
+  return { purged: await purgeTrash(env, logger, TRASH_DAYS) };
 }

@@ -1,11 +1,15 @@
 /**
  * The database's security posture, read from the catalog with `pg` (Node): what the runtime role
- * may do, what protects every table, and the one SECURITY DEFINER door before login.
+ * may do, what protects every table, and the few SECURITY DEFINER doors that answer before any
+ * organisation is known.
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 const RUNTIME = "gallo_app";
+
+/** Inputs that would match many accounts if an email were ever compared with LIKE or spliced in. */
+const PATTERNS = ["%", "%@example.com", "lookup-%", "_%", "' or '1'='1", ""];
 
 let superuser: pg.Client;
 let runtime: pg.Client;
@@ -188,16 +192,25 @@ describe("SECURITY DEFINER functions in public", () => {
   const definers = `
     select p.oid::regprocedure::text as fn, p.proconfig,
            has_function_privilege($1, p.oid, 'execute') as runtime_may_execute,
-           exists (select 1 from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
-                    where a.grantee = 0 and a.privilege_type = 'EXECUTE') as public_may_execute
+           array(select coalesce(r.rolname::text, 'PUBLIC')
+                   from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+                   left join pg_roles r on r.oid = a.grantee
+                  where a.privilege_type = 'EXECUTE' and a.grantee <> p.proowner
+                  order by 1) as executors
       from pg_proc p
      where p.pronamespace = 'public'::regnamespace and p.prosecdef
      order by 1`;
 
-  it("pin search_path with pg_temp last, and only gallo_app may execute them", async () => {
+  it("pin search_path with pg_temp last, and only gallo_app (besides their owner) may execute them", async () => {
     const { rows } = await superuser.query(definers, [RUNTIME]);
 
-    expect(rows.map((r) => r.fn)).toContain("gallo_login_lookup(text)");
+    expect(rows.map((r) => r.fn)).toEqual(
+      expect.arrayContaining([
+        "gallo_login_lookup(text)",
+        "gallo_my_organisations()",
+        "gallo_user_id_by_email(text)",
+      ]),
+    );
     for (const row of rows) {
       const searchPath = (row.proconfig as string[] | null)
         ?.find((setting) => setting.startsWith("search_path="))
@@ -211,7 +224,7 @@ describe("SECURITY DEFINER functions in public", () => {
         row.fn,
       ).toBe("pg_temp");
       expect(row.runtime_may_execute, row.fn).toBe(true);
-      expect(row.public_may_execute, row.fn).toBe(false);
+      expect(row.executors, row.fn).toEqual([RUNTIME]);
     }
   });
 });
@@ -225,50 +238,172 @@ describe("gallo_login_lookup(email)", () => {
     ]);
 
     expect(rows).toEqual([
-      { user_id: account.userId, password_hash: "not-a-real-hash", org_id: account.orgId },
+      {
+        user_id: account.userId,
+        password_hash: "not-a-real-hash",
+        org_id: account.orgId,
+        totp_enabled: false,
+      },
     ]);
   });
 
-  it.each(["%", "%@example.com", "lookup-%", "_%", "' or '1'='1", ""])(
-    "finds nothing for the pattern %j",
-    async (pattern) => {
-      await createAccount();
+  it("says two-factor is enabled only once enrolment is confirmed", async () => {
+    const account = await createAccount();
+    const lookup = async () =>
+      (await runtime.query("select totp_enabled from gallo_login_lookup($1)", [account.email]))
+        .rows[0]?.totp_enabled;
 
-      const { rows } = await runtime.query("select * from gallo_login_lookup($1)", [pattern]);
+    await asClaims({ userId: account.userId }, [
+      [
+        "insert into user_totp (user_id, secret_encrypted) values ($1, 'not-a-secret')",
+        [account.userId],
+      ],
+    ]);
+    const enrolling = await lookup();
+    await asClaims({ userId: account.userId }, [
+      ["update user_totp set enabled_at = now() where user_id = $1", [account.userId]],
+    ]);
+    const enabled = await lookup();
 
-      expect(rows).toEqual([]);
-    },
-  );
+    expect(enrolling).toBe(false);
+    expect(enabled).toBe(true);
+  });
+
+  it("lands in the organisation the user joined first", async () => {
+    const account = await createAccount();
+    await joinAnotherOrganisation(account, "member");
+
+    const { rows } = await runtime.query("select org_id from gallo_login_lookup($1)", [
+      account.email,
+    ]);
+
+    expect(rows).toEqual([{ org_id: account.orgId }]);
+  });
+
+  it.each(PATTERNS)("finds nothing for the pattern %j", async (pattern) => {
+    await createAccount();
+
+    const { rows } = await runtime.query("select * from gallo_login_lookup($1)", [pattern]);
+
+    expect(rows).toEqual([]);
+  });
 });
 
-/** Registers a user with an organisation directly, as the runtime role, like POST /register. */
-async function createAccount() {
+describe("gallo_my_organisations()", () => {
+  it("lists the claimed user's organisations with the role in each, in the order joined", async () => {
+    const account = await createAccount();
+    const second = await joinAnotherOrganisation(account, "member");
+
+    const [rows] = await asClaims({ userId: account.userId }, [
+      ["select org_id, role from gallo_my_organisations()", []],
+    ]);
+
+    expect(rows).toEqual([
+      { org_id: account.orgId, role: "owner" },
+      { org_id: second, role: "member" },
+    ]);
+  });
+
+  it("lists none of another user's organisations, whatever organisation is claimed", async () => {
+    const [mine, theirs] = [await createAccount(), await createAccount()];
+
+    const [rows] = await asClaims({ userId: mine.userId, orgId: theirs.orgId }, [
+      ["select org_id from gallo_my_organisations()", []],
+    ]);
+
+    expect(rows).toEqual([{ org_id: mine.orgId }]);
+  });
+
+  it.each([
+    { claims: "no claim", claim: () => ({}) },
+    { claims: "the user claim set to the empty string", claim: () => ({ userId: "" }) },
+    {
+      claims: "only an organisation claim",
+      claim: (account: Account) => ({ orgId: account.orgId }),
+    },
+  ])("answers nothing, and raises no error, with $claims", async ({ claim }) => {
+    const account = await createAccount();
+
+    const [rows] = await asClaims(claim(account), [["select * from gallo_my_organisations()", []]]);
+
+    expect(rows).toEqual([]);
+  });
+});
+
+describe("gallo_user_id_by_email(email)", () => {
+  it("answers the one user id for the email in another case and with spaces", async () => {
+    const account = await createAccount();
+
+    const { rows } = await runtime.query("select gallo_user_id_by_email($1) as id", [
+      `  ${account.email.toUpperCase()} `,
+    ]);
+
+    expect(rows).toEqual([{ id: account.userId }]);
+  });
+
+  it.each(PATTERNS)("answers null for the pattern %j", async (pattern) => {
+    await createAccount();
+
+    const { rows } = await runtime.query("select gallo_user_id_by_email($1) as id", [pattern]);
+
+    expect(rows).toEqual([{ id: null }]);
+  });
+});
+
+type Account = { userId: string; orgId: string; email: string };
+type Claims = { orgId?: string; userId?: string };
+
+/** Registers a user with an organisation directly, as the runtime role, like sign-up does. */
+async function createAccount(): Promise<Account> {
   const account = {
     userId: crypto.randomUUID(),
     orgId: crypto.randomUUID(),
     email: `lookup-${crypto.randomUUID()}@example.com`,
   };
+  await asClaims(account, [
+    ["insert into organisations (id, name) values ($1, 'Lookup')", [account.orgId]],
+    [
+      "insert into users (id, email, password_hash) values ($1, $2, 'not-a-real-hash')",
+      [account.userId, account.email],
+    ],
+    [
+      "insert into memberships (org_id, user_id, role) values ($1, $2, 'owner')",
+      [account.orgId, account.userId],
+    ],
+  ]);
+  return account;
+}
+
+/** Makes the user a member of a new organisation, joined after the first; returns its id. */
+async function joinAnotherOrganisation(account: Account, role: string): Promise<string> {
+  const orgId = crypto.randomUUID();
+  await asClaims({ orgId, userId: account.userId }, [
+    ["insert into organisations (id, name) values ($1, 'Second')", [orgId]],
+    [
+      "insert into memberships (org_id, user_id, role, created_at) values ($1, $2, $3, now() + interval '1 second')",
+      [orgId, account.userId, role],
+    ],
+  ]);
+  return orgId;
+}
+
+/** Runs `statements` as the runtime role in one transaction with the claims set; their rows. */
+async function asClaims(
+  claims: Claims,
+  statements: [text: string, params: unknown[]][],
+): Promise<Record<string, unknown>[][]> {
   await runtime.query("begin");
   try {
     await runtime.query(
       "select set_config('app.org_id', $1, true), set_config('app.user_id', $2, true)",
-      [account.orgId, account.userId],
+      [claims.orgId ?? "", claims.userId ?? ""],
     );
-    await runtime.query("insert into organisations (id, name) values ($1, 'Lookup')", [
-      account.orgId,
-    ]);
-    await runtime.query(
-      "insert into users (id, email, password_hash) values ($1, $2, 'not-a-real-hash')",
-      [account.userId, account.email],
-    );
-    await runtime.query(
-      "insert into memberships (org_id, user_id, role) values ($1, $2, 'owner')",
-      [account.orgId, account.userId],
-    );
+    const results: Record<string, unknown>[][] = [];
+    for (const [text, params] of statements) results.push((await runtime.query(text, params)).rows);
     await runtime.query("commit");
+    return results;
   } catch (error) {
     await runtime.query("rollback");
     throw error;
   }
-  return account;
 }

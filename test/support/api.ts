@@ -44,10 +44,12 @@ export async function api<T = Record<string, unknown>>(
     }),
   );
   const text = await response.text();
+  // JSON is parsed; any other body (a CSV download) is handed back as its text.
+  const json = response.headers.get("content-type")?.includes("json") ?? false;
   return {
     status: response.status,
     headers: response.headers,
-    body: (text ? JSON.parse(text) : null) as T,
+    body: (text ? (json ? JSON.parse(text) : text) : null) as T,
     setCookie: response.headers.get("set-cookie"),
   };
 }
@@ -75,7 +77,7 @@ export type Tenant = {
   call<T = Record<string, unknown>>(path: string, call?: Call): Promise<ApiResponse<T>>;
 };
 
-type SessionBody = { organisation: { id: string }; user: { id: string }; csrfToken: string };
+export type SessionBody = { organisation: { id: string }; user: { id: string }; csrfToken: string };
 
 let counter = 0;
 
@@ -84,18 +86,25 @@ export async function newTenant(name = "Org"): Promise<Tenant> {
   counter++;
   const email = `owner-${crypto.randomUUID()}@example.com`;
   const password = `senha-forte-${counter}-${crypto.randomUUID()}`;
-  const started = await api("/api/v1/auth/register", {
-    method: "POST",
-    body: { organisationName: `${name} ${counter}`, email, password },
-  });
+  const res = await signUp({ organisationName: `${name} ${counter}`, email, password });
+  return tenantFrom(res, { email, password });
+}
+
+/** The whole sign-up: register, then confirm the emailed link. Throws unless both succeed. */
+export async function signUp(account: {
+  organisationName: string;
+  email: string;
+  password: string;
+}): Promise<ApiResponse<SessionBody>> {
+  const started = await api("/api/v1/auth/register", { method: "POST", body: account });
   if (started.status !== 202) throw new Error(`register failed: ${JSON.stringify(started.body)}`);
-  const token = await linkToken(email, "/verify-email");
+  const token = await linkToken(account.email, "/verify-email");
   const res = await api<SessionBody>("/api/v1/auth/register/confirm", {
     method: "POST",
     body: { token },
   });
   if (res.status !== 201) throw new Error(`confirm failed: ${JSON.stringify(res.body)}`);
-  return tenantFrom(res, { email, password });
+  return res;
 }
 
 /** A Tenant for the session a login, confirm or switch response just opened. */

@@ -14,6 +14,15 @@ export function connect(url: string) {
   return neon(url, { fullResults: true });
 }
 
+/**
+ * Queries as the table owner, which bypasses row-level security: for set-up that no route offers
+ * (yet) and for reading what a request wrote. Never for checking isolation, which must run as the
+ * runtime role.
+ */
+export function asOwner(): Sql {
+  return connect(inject("ownerUrl"));
+}
+
 /** The SQLSTATE of a failed query (the raw driver puts it on the error itself). */
 export function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;

@@ -1,4 +1,4 @@
-import { createScheduledController } from "cloudflare:test";
+import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import type { Bindings } from "../../src/env.ts";
@@ -269,8 +269,9 @@ async function trash(tenant: Tenant, kind: "people" | "companies", id: string): 
 
 async function runScheduledPurge(): Promise<void> {
   await worker.scheduled(
-    createScheduledController({ cron: "30 3 * * *" }),
+    createScheduledController({ cron: "17 3 * * *" }),
     env as unknown as Bindings,
+    createExecutionContext(),
   );
 }
 

@@ -1,0 +1,1 @@
+DROP POLICY "invitations_token_insert" ON "invitations" CASCADE;
