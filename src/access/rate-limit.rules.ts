@@ -31,9 +31,9 @@ type Flow = (typeof FLOWS)[number];
 
 const minute = 60;
 
-// Limitation: the 2FA, reset-confirm and invitation bodies may carry no `email` (a token names
-// the account), and then only the per-IP limit applies, because the middleware reads the account
-// from the body before any route has looked the token up.
+// The 2FA body carries no email: its per-account limit is applied by the route once the challenge
+// cookie is verified (limitAccount, keyed by the user). Reset-confirm and invitation acceptance
+// are keyed per IP only: their secret is a 256-bit token, which no number of guesses finds.
 export const rules = {
   login: {
     flow: "login",

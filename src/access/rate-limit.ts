@@ -42,6 +42,20 @@ export function rateLimit(rule: RateLimitRule) {
 }
 
 /**
+ * Counts one attempt of `rule`'s flow against an account the route only knows after reading a
+ * credential (the user of a verified 2FA challenge): the middleware cannot see it in the body.
+ * Throws RATE_LIMITED when the account's budget is spent.
+ */
+export async function limitAccount(
+  c: Context<AppEnv>,
+  rule: RateLimitRule,
+  account: string,
+): Promise<void> {
+  const { account: limit } = effectiveRule(rule, optionalVars(c).RATE_LIMITS, c.get("logger"));
+  await enforce(c, limiterKey(rule.flow, "account", account), limit);
+}
+
+/**
  * The rate-limit identity of a client, from `CF-Connecting-IP` only: headers such as
  * `X-Forwarded-For` are set by the client and never read. IPv4 (and IPv4-mapped IPv6) counts
  * per address; IPv6 per /64, the smallest block a subscriber is usually given, so rotating

@@ -1,12 +1,14 @@
 /**
  * The second step of a login with 2FA: the challenge cookie set by POST /auth/login and a code
  * from the app (or a recovery code) open the session, exactly as a login without 2FA does. The
- * path is rate limited in src/index.ts.
+ * path is rate limited per IP in src/index.ts, and per account here.
  */
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { users } from "../../drizzle/schema.ts";
 import { auditEntry } from "../access/audit.ts";
+import { rules } from "../access/rate-limit.rules.ts";
+import { limitAccount } from "../access/rate-limit.ts";
 import { deliverSession, newSession } from "../auth/start-session.ts";
 import { type Db, withClaims } from "../db/tenant.ts";
 import type { AppEnv } from "../env.ts";
@@ -33,6 +35,9 @@ verifyRoutes.post("/verify", validate("json", verifyBody), async (c) => {
   const challenge = await readChallenge(c);
   if (!challenge) throw new AppError("UNAUTHENTICATED");
   const { userId, orgId } = challenge;
+  // Per account, after the challenge is verified: a forged cookie cannot spend a victim's budget,
+  // and many addresses together still get only 10 guesses at one user's codes per 15 minutes.
+  await limitAccount(c, rules.twoFactorVerify, `user:${userId}`);
 
   const [rows, me] = await withClaims(c, { orgId, userId }, (db) => [
     selectTotp(db, userId),
