@@ -51,8 +51,15 @@ export async function asMember<T extends Statements>(
   const begin = db.execute(
     sql`select gallo_begin(${claims.orgId}::uuid, ${claims.userId}::uuid, ${claims.sessionId}::uuid, ${minRole}, ${idle}::int, ${enrolling}::boolean)`,
   );
-  const results = await run(db.batch([begin, ...build(db, claims)]));
-  return results.slice(1) as BatchResponse<T>;
+  try {
+    const results = await run(db.batch([begin, ...build(db, claims)]));
+    return results.slice(1) as BatchResponse<T>;
+  } catch (error) {
+    // The session row itself was refused (revoked, idle, expired): the cookie is dead, and
+    // readSession removes it. Other 401s (a wrong code, a wrong password) leave it alone.
+    if (sqlState(error) === "GA401") c.set("sessionRejected", true);
+    throw error;
+  }
 }
 
 export type Claims = { orgId?: string; userId?: string; tokenHash?: string };
@@ -178,12 +185,33 @@ function translate(error: unknown): unknown {
   if (state === "GA403") return new AppError("FORBIDDEN", { cause: error });
   if (state === "GA410") return new AppError("LINK_INVALID", { cause: error });
   if (state === "GA428") return new AppError("TWO_FACTOR_REQUIRED", { cause: error });
-  if (
-    !state &&
-    error instanceof Error &&
-    /connecting to database|fetch failed/i.test(String(error.message))
-  ) {
+  if (state ? UNAVAILABLE_STATE.test(state) : unreachable(error)) {
     return new AppError("DATABASE_UNAVAILABLE", { cause: error });
   }
+  // Data exceptions (class 22: a value Postgres cannot read as its type, out of range, bytes that
+  // are not UTF-8) come from input the schemas let through, e.g. an edited list cursor: the
+  // request is bad, not the server.
+  if (state?.startsWith("22")) return new AppError("VALIDATION_FAILED", { cause: error });
   return error;
+}
+
+/**
+ * SQLSTATEs of a database that cannot serve right now, not of a bad statement: connection
+ * exceptions (08), too many connections (53300), shutting down or starting up (57P01-57P03).
+ */
+const UNAVAILABLE_STATE = /^(08...|53300|57P0[123])$/;
+
+/**
+ * No SQLSTATE: the driver could not reach the endpoint ("Error connecting to database", "fetch
+ * failed"), or the endpoint answered 5xx because it could not reach Postgres ("Server error (HTTP
+ * status 5xx)"). A Postgres error always comes back as a 400 with its SQLSTATE.
+ */
+function unreachable(error: unknown): boolean {
+  // drizzle wraps the driver's error ("Failed query: ..."), so the cause chain is searched.
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (/connecting to database|fetch failed|Server error \(HTTP status 5\d\d\)/i.test(e.message)) {
+      return true;
+    }
+  }
+  return false;
 }
