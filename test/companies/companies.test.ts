@@ -238,8 +238,7 @@ describe("a company of another organisation", () => {
 });
 
 describe("every companies route", () => {
-  // One table, so the cross-site and role helpers of test/support/security.ts can be added to
-  // each route in one place when they land.
+  // The role matrix and the cross-site checks of these routes are in companies-security.test.ts.
   const routes: Route[] = [
     { method: "GET", path: COMPANIES },
     { method: "POST", path: COMPANIES, body: { name: "Empresa" } },

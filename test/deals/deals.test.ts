@@ -634,9 +634,7 @@ describe("another organisation's deal", () => {
   );
 });
 
-// Limitation: main's test/support/security.ts adds expectRouteRefusesCrossSite and
-// expectRouteRequiresRole, which this branch does not have yet; once main is merged in, call them
-// from these tables (the role refusals are asserted by hand elsewhere in this file until then).
+// The role matrix and the cross-site checks of these routes are in deals-security.test.ts.
 describe("every deal route", () => {
   it.each([
     { method: "GET", path: "" },

@@ -290,9 +290,7 @@ describe("another organisation's note", () => {
   });
 });
 
-// Limitation: main's test/support/security.ts adds expectRouteRefusesCrossSite and
-// expectRouteRequiresRole, which this branch does not have yet; once main is merged in, call them
-// from these tables (the role refusals are asserted by hand elsewhere in this file until then).
+// The role matrix and the cross-site checks of these routes are in notes-security.test.ts.
 describe("every note route", () => {
   it.each([
     { method: "GET", path: "" },

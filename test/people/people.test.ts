@@ -446,8 +446,7 @@ describe("a person of another organisation", () => {
 });
 
 describe("every people route", () => {
-  // One table, so the cross-site and role helpers of test/support/security.ts can be added to
-  // each route in one place when they land.
+  // The role matrix and the cross-site checks of these routes are in people-security.test.ts.
   const routes = (id: string): Route[] => [
     { method: "GET", path: PEOPLE },
     { method: "POST", path: PEOPLE, body: { firstName: "Ana" } },

@@ -1,8 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { minRoleFor } from "../../src/access/roles.ts";
 import { newTenant, type Tenant } from "../support/api.ts";
 import { type ApiError, createCompany, createPerson } from "../support/crm-records.ts";
+import { expectRoleMatrix } from "../support/crm-security.ts";
 import { createDeal } from "../support/deals.ts";
 import { expectRouteRefusesWithoutValidSession } from "../support/security.ts";
+import { newTeam } from "../support/team.ts";
 
 type Hit = { kind: string; id: string; title: string; subtitle: string | null; rank: number };
 
@@ -127,6 +130,17 @@ describe("GET /api/v1/search", () => {
     await expectRouteRefusesWithoutValidSession(
       { method: "GET", path: "/api/v1/search?q=joao" },
       tenant,
+    );
+  });
+
+  it("lets every role search, a viewer and up", async () => {
+    await expectRoleMatrix(
+      {
+        route: "GET /search",
+        minimum: minRoleFor("crm.read"),
+        make: async () => ({ method: "GET", path: "/api/v1/search?q=ana" }),
+      },
+      await newTeam("Busca"),
     );
   });
 });

@@ -413,9 +413,7 @@ describe("another organisation's task", () => {
   });
 });
 
-// Limitation: main's test/support/security.ts adds expectRouteRefusesCrossSite and
-// expectRouteRequiresRole, which this branch does not have yet; once main is merged in, call them
-// from these tables (the role refusals are asserted by hand elsewhere in this file until then).
+// The role matrix and the cross-site checks of these routes are in tasks-security.test.ts.
 describe("every task route", () => {
   it.each([
     { method: "GET", path: "" },

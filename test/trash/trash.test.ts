@@ -1,6 +1,7 @@
 import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
+import { minRoleFor } from "../../src/access/roles.ts";
 import type { Bindings } from "../../src/env.ts";
 import worker from "../../src/index.ts";
 import { newTenant, type Tenant } from "../support/api.ts";
@@ -14,9 +15,11 @@ import {
   timelineOf,
   trashedDaysAgo,
 } from "../support/crm-records.ts";
+import { expectRoleMatrix } from "../support/crm-security.ts";
 import { connect, failureOf } from "../support/db.ts";
 import { addMember } from "../support/members.ts";
 import { expectRouteRefusesWithoutValidSession } from "../support/security.ts";
+import { newTeam } from "../support/team.ts";
 
 type Trashed = {
   kind: string;
@@ -111,6 +114,17 @@ describe("GET /api/v1/trash", () => {
     await trash(owner, "people", (await createPerson(owner, { firstName: "Secret" })).id);
 
     await expectRouteRefusesWithoutValidSession({ method: "GET", path: "/api/v1/trash" }, owner);
+  });
+
+  it("lets every role see the trash, a viewer and up", async () => {
+    await expectRoleMatrix(
+      {
+        route: "GET /trash",
+        minimum: minRoleFor("crm.read"),
+        make: async () => ({ method: "GET", path: "/api/v1/trash" }),
+      },
+      await newTeam("Lixeira"),
+    );
   });
 });
 
