@@ -25,6 +25,14 @@ export type Secrets = {
   /** HTTP email API key (production). Without it email goes to the dev outbox or nowhere. */
   EMAIL_API_KEY?: string;
   EMAIL_API_URL?: string;
+  /**
+   * Files: the Cloudflare account of the FILES bucket and an R2 API token (Object Read & Write,
+   * that bucket only). With all three, uploads go straight to R2 by presigned URL on the EU
+   * endpoint; without them they stream through the Worker. R2_ACCOUNT_ID is a [vars] entry.
+   */
+  R2_ACCOUNT_ID?: string;
+  R2_ACCESS_KEY_ID?: string;
+  R2_SECRET_ACCESS_KEY?: string;
   /** Dev and tests only: "on" keeps email in the DevOutbox Durable Object (GET /dev/outbox). */
   DEV_OUTBOX?: string;
   /** Dev and tests only: `host:port` of scripts/lib/neon-endpoint.ts. Unset in production. */
