@@ -8,4 +8,5 @@
 export * from "./accounts.ts";
 export * from "./audit.ts";
 export * from "./crm.ts";
+export * from "./files.ts";
 export { currentOrgId, currentTokenHash, currentUserId } from "./tenancy.ts";

@@ -14,6 +14,7 @@ import { customFieldRoutes } from "./custom-fields/custom-fields.routes.ts";
 import { dealRoutes } from "./deals/deals.routes.ts";
 import { devOutboxRoutes } from "./email/dev-outbox.ts";
 import type { AppEnv, Bindings } from "./env.ts";
+import { fileRoutes } from "./files/files.routes.ts";
 import { healthRoutes } from "./health/health.routes.ts";
 import { handleError } from "./http/error-handler.ts";
 import { requestContext } from "./http/request-context.ts";
@@ -72,6 +73,7 @@ app.route("/api/v1/pipelines", pipelineRoutes);
 app.route("/api/v1/deals", dealRoutes);
 app.route("/api/v1/tasks", taskRoutes);
 app.route("/api/v1/notes", noteRoutes);
+app.route("/api/v1/files", fileRoutes);
 app.route("/dev/outbox", devOutboxRoutes);
 
 export { RateLimiter } from "./access/rate-limiter.ts";

@@ -28,6 +28,9 @@ export const STATUS = {
   TWO_FACTOR_REQUIRED: 428,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  FILE_TOO_LARGE: 413,
+  FILE_TYPE_NOT_ALLOWED: 415,
+  FILE_UPLOAD_MISMATCH: 409,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNSAFE_DATABASE_ROLE: 503,
@@ -137,6 +140,20 @@ const MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
   UNSUPPORTED_MEDIA_TYPE: {
     en: "Send the request body as JSON.",
     "pt-BR": "Envie o corpo da requisição como JSON.",
+  },
+  FILE_TOO_LARGE: {
+    en: "This file is larger than the limit for uploads.",
+    "pt-BR": "Este arquivo é maior que o limite para envios.",
+  },
+  FILE_TYPE_NOT_ALLOWED: {
+    en: "Files of this type cannot be attached. Try PDF, images, spreadsheets, documents or text.",
+    "pt-BR":
+      "Arquivos deste tipo não podem ser anexados. Tente PDF, imagens, planilhas, documentos ou texto.",
+  },
+  FILE_UPLOAD_MISMATCH: {
+    en: "The uploaded file is not the one announced (size or type differ), or it has not arrived yet. Upload it again.",
+    "pt-BR":
+      "O arquivo enviado não é o anunciado (tamanho ou tipo diferentes) ou ainda não chegou. Envie-o de novo.",
   },
   RATE_LIMITED: {
     en: "Too many attempts. Please wait and try again.",

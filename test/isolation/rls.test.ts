@@ -499,6 +499,7 @@ async function crmRows(tenant: Tenant): Promise<void> {
   // Limitation: written as the owner role, although routes exist now; move to the API.
   const org = tenant.orgId;
   const deal = crypto.randomUUID();
+  const file = crypto.randomUUID();
   await owner.transaction([
     owner.query(
       `insert into deals (id, org_id, title, currency, pipeline_id, stage_id, company_id)
@@ -523,6 +524,11 @@ async function crmRows(tenant: Tenant): Promise<void> {
     owner.query(
       "insert into notes (id, org_id, record_type, record_id, body) values ($1, $2, 'person', $3, 'Nota')",
       [crypto.randomUUID(), org, person.id],
+    ),
+    owner.query(
+      `insert into files (id, org_id, record_type, record_id, name, content_type, size, object_key)
+       values ($1, $2, 'person', $3, 'Proposta.pdf', 'application/pdf', 10, $4)`,
+      [file, org, person.id, `${org}/${file}`],
     ),
   ]);
 }
