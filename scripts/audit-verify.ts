@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { LOCAL_URLS, withLocalDatabase } from "./lib/local-database.ts";
+import { withLocalDatabase } from "./lib/local-database.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,7 +22,7 @@ try {
   const ownerUrl = process.env.DATABASE_OWNER_URL;
   const report = ownerUrl
     ? await verify(ownerUrl, orgId)
-    : await withLocalDatabase(() => verify(LOCAL_URLS.owner, orgId));
+    : await withLocalDatabase((urls) => verify(urls.owner, orgId));
 
   if (report.entries === 0) {
     process.stdout.write(`audit chain of ${orgId}: no entries\n`);

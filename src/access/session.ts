@@ -64,9 +64,10 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
 }
 
 /**
- * Reads and verifies the cookie; an absent or invalid token leaves the request anonymous. A 401
- * to a request that carried a cookie removes the cookie: it names a dead session (revoked, idle,
- * expired, or signed with a retired key), and keeping it would only get in the way.
+ * Reads and verifies the cookie; an absent or invalid token leaves the request anonymous. When
+ * the cookie names a dead session (it does not verify, or the database refused its row as revoked,
+ * idle or expired), a 401 answer also removes it: keeping it would only get in the way. A 401 for
+ * another reason (a mistyped code or password) keeps a live session's cookie.
  */
 export const readSession = createMiddleware<AppEnv>(async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE, "host");
@@ -78,7 +79,8 @@ export const readSession = createMiddleware<AppEnv>(async (c, next) => {
     }
   }
   await next();
-  if (token && c.res.status === 401) clearSessionCookie(c);
+  const dead = !c.get("session") || c.get("sessionRejected") === true;
+  if (token && dead && c.res.status === 401) clearSessionCookie(c);
 });
 
 /** Routes behind this answer 401 without a verified session cookie. */

@@ -84,7 +84,13 @@ registerRoutes.post("/register/confirm", validate("json", confirmBody), async (c
            where token_hash = ${tokenHash} and completed_at is null and expires_at > now()
           returning 1)
         select gallo_assert(count(*) = 1, 'GA410', 'registration link already used') from used`),
-      db.insert(organisations).values({ id: orgId, name: pending.organisationName, locale }),
+      db.insert(organisations).values({
+        id: orgId,
+        name: pending.organisationName,
+        locale,
+        // A sign-up in Portugal's Portuguese starts Portuguese: phones, tax ids and "today".
+        ...(locale === "pt-PT" ? { region: "PT", timezone: "Europe/Lisbon" } : {}),
+      }),
       db
         .insert(users)
         .values({ id: userId, email: pending.email, passwordHash: pending.passwordHash }),

@@ -33,7 +33,12 @@ export function createLogger(
 function redact(key: string, value: unknown): unknown {
   if (key && SECRET_KEY.test(key)) return "[redacted]";
   if (value instanceof Error) {
-    return { name: value.name, message: value.message, cause: value.cause, stack: value.stack };
+    return {
+      name: value.name,
+      message: withoutParams(value.message),
+      cause: value.cause,
+      stack: value.stack && withoutParams(value.stack),
+    };
   }
   return value;
 }
@@ -41,4 +46,12 @@ function redact(key: string, value: unknown): unknown {
 function defaultWrite(line: string): void {
   // biome-ignore lint/suspicious/noConsole: -- the logger is the one place that writes to the console
   console.log(line);
+}
+
+/**
+ * drizzle puts a failed statement's parameters in its error message ("params: ana@x.com,…"):
+ * they are user data (emails, names, hashes), so they never reach a log line.
+ */
+function withoutParams(text: string): string {
+  return text.replace(/\nparams: [\s\S]*?(?=\n {4}at |$)/, "\nparams: [redacted]");
 }

@@ -12,26 +12,46 @@ import { settingsBody } from "./organisation.schema.ts";
 
 export const organisationRoutes = new Hono<AppEnv>();
 
+const settingsColumns = {
+  name: organisations.name,
+  requireTwoFactor: organisations.require2fa,
+  region: organisations.region,
+  locale: organisations.locale,
+  timezone: organisations.timezone,
+};
+
+organisationRoutes.get("/settings", requireSession, async (c) => {
+  const [rows] = await asMember(c, "viewer", (db, { orgId }) => [
+    db.select(settingsColumns).from(organisations).where(eq(organisations.id, orgId)),
+  ]);
+
+  const settings = rows[0];
+  if (!settings) throw new AppError("NOT_FOUND");
+  return c.json(settings);
+});
+
 /**
  * `requireTwoFactor`: when on, owners and admins without 2FA can do nothing but enrol (gallo_begin
- * refuses everything else with 428 TWO_FACTOR_REQUIRED).
+ * refuses everything else with 428 TWO_FACTOR_REQUIRED). `region`, `locale` and `timezone` decide
+ * how phones and tax ids are read, the language of what the organisation owns, and "today".
  */
 organisationRoutes.patch("/settings", requireSession, validate("json", settingsBody), async (c) => {
-  const { requireTwoFactor } = c.req.valid("json");
+  const body = c.req.valid("json");
+  const { requireTwoFactor, ...rest } = body;
 
   const [updated] = await asMember(c, "admin", (db, { orgId, userId }) => [
     db
       .update(organisations)
-      .set({ require2fa: requireTwoFactor })
+      .set({ ...rest, ...(requireTwoFactor === undefined ? {} : { require2fa: requireTwoFactor }) })
       .where(eq(organisations.id, orgId))
-      .returning({ requireTwoFactor: organisations.require2fa }),
+      .returning(settingsColumns),
     auditEntry(db, c, {
       orgId,
       actorUserId: userId,
       action: "org.settings_changed",
       targetType: "organisation",
       targetId: orgId,
-      summary: { requireTwoFactor },
+      summary: body,
     }),
   ]);
 
