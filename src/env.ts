@@ -49,6 +49,8 @@ export type Variables = {
   logger: Logger;
   locale: Locale;
   session?: SessionClaims;
+  /** Set when the database refused the session named by the cookie (see readSession). */
+  sessionRejected?: boolean;
 };
 
 export type AppEnv = { Bindings: Bindings; Variables: Variables };
