@@ -33,6 +33,11 @@ export type Secrets = {
   R2_ACCOUNT_ID?: string;
   R2_ACCESS_KEY_ID?: string;
   R2_SECRET_ACCESS_KEY?: string;
+  /**
+   * Sentry DSN of an EU-hosted project (`https://<key>@<org>.ingest.de.sentry.io/<id>`). Unset:
+   * no error monitoring (src/monitoring/sentry.ts).
+   */
+  SENTRY_DSN?: string;
   /** Dev and tests only: "on" keeps email in the DevOutbox Durable Object (GET /dev/outbox). */
   DEV_OUTBOX?: string;
   /** Dev and tests only: `host:port` of scripts/lib/neon-endpoint.ts. Unset in production. */

@@ -25,6 +25,7 @@ import { scheduled } from "./jobs/scheduled.ts";
 import { AppError } from "./lib/errors.ts";
 import { invitationRoutes } from "./members/invitations.routes.ts";
 import { memberRoutes } from "./members/members.routes.ts";
+import { monitoring } from "./monitoring/sentry.ts";
 import { noteRoutes } from "./notes/notes.routes.ts";
 import { organisationRoutes } from "./organisation/organisation.routes.ts";
 import { peopleRoutes } from "./people/people.routes.ts";
@@ -39,6 +40,7 @@ import { twoFactorRoutes } from "./two-factor/two-factor.routes.ts";
 export const app = new Hono<AppEnv>();
 
 app.use(requestContext);
+app.use(monitoring);
 app.use(securityHeaders);
 app.use(requireSecrets);
 app.use("/api/*", limitBody);

@@ -1,16 +1,19 @@
 /**
  * Renders every failure as `{ error: { code, message, requestId, details? } }`. Unexpected errors
- * become INTERNAL and are logged with their cause; expected (4xx) errors are not logged.
+ * become INTERNAL and are logged with their cause, and every 5xx is reported to Sentry when it is
+ * configured; expected (4xx) errors are neither.
  */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../env.ts";
 import { AppError, errorMessage } from "../lib/errors.ts";
+import { reportError } from "../monitoring/sentry.ts";
 
 export function handleError(error: Error, c: Context<AppEnv>): Response {
   const appError = toAppError(error);
   if (appError.status >= 500) {
     c.get("logger").error("request failed", { code: appError.code, error });
+    reportError(c, error, appError.code);
   }
   if (appError.retryAfterSeconds !== undefined) {
     c.header("Retry-After", String(appError.retryAfterSeconds));

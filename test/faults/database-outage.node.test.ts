@@ -6,10 +6,7 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type OutageStack, startOutageStack } from "./outage-stack.ts";
-
-type Session = { cookie: string; csrfToken: string; orgId: string };
-type Answer = { status: number; body: Record<string, unknown>; ms: number };
+import { type Answer, type OutageStack, startOutageStack } from "./outage-stack.ts";
 
 /** Far below the 30 s test timeout: a request to a dead database must fail fast, not hang. */
 const PROMPT_MS = 10_000;
@@ -27,13 +24,13 @@ afterAll(async () => {
 
 describe("a Worker whose database is down", () => {
   it("answers /health with 503 DATABASE_UNAVAILABLE at first, and 200 once Postgres is up", async () => {
-    const down = await call("/health");
+    const down = await stack.call("/health");
 
     expect(down.status).toBe(503);
     expectUnavailable(down);
 
     await stack.startDatabase();
-    const up = await call("/health");
+    const up = await stack.call("/health");
 
     expect(up).toMatchObject({ status: 200, body: { status: "ok", database: "ok" } });
   });
@@ -45,17 +42,17 @@ describe("a Worker whose database is down", () => {
     "answers $what with 503 DATABASE_UNAVAILABLE, and serves it again after a restart",
     async ({ method, body }) => {
       await stack.startDatabase();
-      const session = await signUp();
+      const session = await stack.signUp();
 
       await stack.stopDatabase();
-      const health = await call("/health");
-      const down = await call("/api/v1/people", { session, method, body });
+      const health = await stack.call("/health");
+      const down = await stack.call("/api/v1/people", { session, method, body });
 
       expectUnavailable(health);
       expectUnavailable(down);
 
       await stack.startDatabase();
-      const up = await call("/api/v1/people", { session, method, body });
+      const up = await stack.call("/api/v1/people", { session, method, body });
 
       expect(up.status).toBe(method === "GET" ? 200 : 201);
     },
@@ -65,8 +62,8 @@ describe("a Worker whose database is down", () => {
 describe("a request whose batch fails in its last statement", () => {
   it("answers 500 INTERNAL and keeps nothing of the person written before the failure", async () => {
     await stack.startDatabase();
-    const session = await signUp();
-    const first = await call("/api/v1/people", {
+    const session = await stack.signUp();
+    const first = await stack.call("/api/v1/people", {
       session,
       method: "POST",
       body: { firstName: "Ana" },
@@ -80,7 +77,7 @@ describe("a request whose batch fails in its last statement", () => {
     );
 
     try {
-      const failed = await call("/api/v1/people", {
+      const failed = await stack.call("/api/v1/people", {
         session,
         method: "POST",
         body: { firstName: "Bia" },
@@ -114,54 +111,6 @@ function expectUnavailable(answer: Answer): void {
   expect(answer.ms).toBeLessThan(PROMPT_MS);
 }
 
-async function call(
-  path: string,
-  options: { session?: Session; method?: string; body?: unknown } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = { "cf-connecting-ip": randomIp() };
-  if (options.body !== undefined) headers["content-type"] = "application/json";
-  if (options.session) {
-    headers.cookie = options.session.cookie;
-    headers["x-csrf-token"] = options.session.csrfToken;
-  }
-  const started = Date.now();
-  const response = await stack.fetch(path, {
-    method: options.method ?? "GET",
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const { status, text } = response;
-  return { status, body: text ? JSON.parse(text) : {}, ms: Date.now() - started };
-}
-
-/** Registers an organisation through the emailed link, as test/support/api.ts does in workerd. */
-async function signUp(): Promise<Session> {
-  const email = `faults-${crypto.randomUUID()}@example.com`;
-  const account = {
-    organisationName: "Faults",
-    email,
-    password: `senha-forte-${crypto.randomUUID()}`,
-  };
-  const started = await call("/api/v1/auth/register", { method: "POST", body: account });
-  expect(started.status).toBe(202);
-
-  const outbox = await stack.fetch(`/dev/outbox?to=${encodeURIComponent(email)}`);
-  const { data } = JSON.parse(outbox.text) as { data: { text: string }[] };
-  const token = /\/verify-email\?token=([A-Za-z0-9_-]+)/.exec(data[0]?.text ?? "")?.[1];
-  const response = await stack.fetch("/api/v1/auth/register/confirm", {
-    method: "POST",
-    headers: { "content-type": "application/json", "cf-connecting-ip": randomIp() },
-    body: JSON.stringify({ token }),
-  });
-  expect(response.status).toBe(201);
-  const body = JSON.parse(response.text) as { csrfToken: string; organisation: { id: string } };
-  return {
-    cookie: (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "",
-    csrfToken: body.csrfToken,
-    orgId: body.organisation.id,
-  };
-}
-
 async function asOwner(text: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
   const owner = new pg.Client({ connectionString: stack.ownerUrl });
   await owner.connect();
@@ -170,9 +119,4 @@ async function asOwner(text: string, params: unknown[] = []): Promise<Record<str
   } finally {
     await owner.end();
   }
-}
-
-function randomIp(): string {
-  const [a = 0, b = 0] = crypto.getRandomValues(new Uint16Array(2));
-  return `2001:db8:${a.toString(16)}:${b.toString(16)}::1`;
 }

@@ -20,12 +20,24 @@ const DATABASE = "gallo_faults";
 
 /** What the tests send: miniflare's own Request types differ from the Workers types in scope. */
 export type Call = { method?: string; headers?: Record<string, string>; body?: string };
-export type Answer = { status: number; headers: Headers; text: string };
+export type Raw = { status: number; headers: Headers; text: string };
+export type Session = { cookie: string; csrfToken: string; orgId: string };
+export type Answer = { status: number; body: Record<string, unknown>; ms: number };
+export type JsonCall = {
+  session?: Session;
+  method?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+};
 
 export type OutageStack = {
   ownerUrl: string;
   /** Calls the Worker; `path` is relative to its origin. */
-  fetch(path: string, call?: Call): Promise<Answer>;
+  fetch(path: string, call?: Call): Promise<Raw>;
+  /** A JSON call from its own client address, as `session` (cookie and CSRF token) if given. */
+  call(path: string, call?: JsonCall): Promise<Answer>;
+  /** Registers an organisation through the emailed link, as test/support/api.ts does in workerd. */
+  signUp(): Promise<Session>;
   stopDatabase(): Promise<void>;
   startDatabase(): Promise<void>;
   close(): Promise<void>;
@@ -35,7 +47,11 @@ export type OutageStack = {
  * Starts the Worker first and the database only when `databaseUp` is true, so a test can see the
  * Worker's very first request meet a database that is down.
  */
-export async function startOutageStack(options: { databaseUp: boolean }): Promise<OutageStack> {
+export async function startOutageStack(options: {
+  databaseUp: boolean;
+  /** More plain-text bindings, e.g. SENTRY_DSN. */
+  bindings?: Record<string, string>;
+}): Promise<OutageStack> {
   Object.assign(process.env, OFFLINE_ENV);
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "gallo-faults-pg-"));
@@ -69,6 +85,9 @@ export async function startOutageStack(options: { databaseUp: boolean }): Promis
       PASSWORD_PEPPER: text("test-only-pepper-0123456789abcdef"),
       TOTP_ENCRYPTION_KEY: text("dGVzdC1vbmx5LXRvdHAta2V5LTAxMjM0NTY3ODlhYmM="),
       DEV_OUTBOX: text("on"),
+      ...Object.fromEntries(
+        Object.entries(options.bindings ?? {}).map(([name, value]) => [name, text(value)]),
+      ),
     },
     dev: {
       server: { hostname: "127.0.0.1", port: 0 },
@@ -86,14 +105,35 @@ export async function startOutageStack(options: { databaseUp: boolean }): Promis
     throw error;
   }
 
+  const fetch = async (path: string, call: Call = {}): Promise<Raw> => {
+    const response = await worker.fetch(`https://gallo.test${path}`, call);
+    const headers = new Headers();
+    response.headers.forEach((value, name) => {
+      headers.append(name, value);
+    });
+    return { status: response.status, headers, text: await response.text() };
+  };
+  const call = async (path: string, options: JsonCall = {}): Promise<Answer> => {
+    const headers: Record<string, string> = { "cf-connecting-ip": randomIp(), ...options.headers };
+    if (options.body !== undefined) headers["content-type"] = "application/json";
+    if (options.session) {
+      headers.cookie = options.session.cookie;
+      headers["x-csrf-token"] = options.session.csrfToken;
+    }
+    const started = Date.now();
+    const { status, text } = await fetch(path, {
+      method: options.method ?? "GET",
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    return { status, body: text ? JSON.parse(text) : {}, ms: Date.now() - started };
+  };
+
   return {
     ownerUrl: databaseUrl(OWNER, port, DATABASE),
-    async fetch(path, call = {}) {
-      const response = await worker.fetch(`https://gallo.test${path}`, call);
-      const headers = new Headers();
-      response.headers.forEach((value, name) => headers.append(name, value));
-      return { status: response.status, headers, text: await response.text() };
-    },
+    fetch,
+    call,
+    signUp: () => signUp(fetch, call),
     stopDatabase,
     startDatabase,
     async close() {
@@ -101,6 +141,38 @@ export async function startOutageStack(options: { databaseUp: boolean }): Promis
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function signUp(fetch: OutageStack["fetch"], call: OutageStack["call"]): Promise<Session> {
+  const email = `faults-${crypto.randomUUID()}@example.com`;
+  const password = `senha-forte-${crypto.randomUUID()}`;
+  const started = await call("/api/v1/auth/register", {
+    method: "POST",
+    body: { organisationName: "Faults", email, password },
+  });
+  if (started.status !== 202) throw new Error(`register: ${JSON.stringify(started.body)}`);
+
+  const outbox = await fetch(`/dev/outbox?to=${encodeURIComponent(email)}`);
+  const { data } = JSON.parse(outbox.text) as { data: { text: string }[] };
+  const token = /\/verify-email\?token=([A-Za-z0-9_-]+)/.exec(data[0]?.text ?? "")?.[1];
+  const confirmed = await fetch("/api/v1/auth/register/confirm", {
+    method: "POST",
+    headers: { "content-type": "application/json", "cf-connecting-ip": randomIp() },
+    body: JSON.stringify({ token }),
+  });
+  if (confirmed.status !== 201) throw new Error(`confirm: ${confirmed.text}`);
+  const body = JSON.parse(confirmed.text) as { csrfToken: string; organisation: { id: string } };
+  return {
+    cookie: (confirmed.headers.get("set-cookie") ?? "").split(";")[0] ?? "",
+    csrfToken: body.csrfToken,
+    orgId: body.organisation.id,
+  };
+}
+
+/** An address of its own per call, so the per-IP rate limits never tie one call to another. */
+function randomIp(): string {
+  const [a = 0, b = 0] = crypto.getRandomValues(new Uint16Array(2));
+  return `2001:db8:${a.toString(16)}:${b.toString(16)}::1`;
 }
 
 function text(value: string) {
