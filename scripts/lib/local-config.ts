@@ -12,9 +12,10 @@ export const OWNER = { user: "gallo_owner", password: "local-owner" } as const;
 /** What the Worker connects as: NOSUPERUSER, NOBYPASSRLS, owns nothing. */
 export const RUNTIME = { user: "gallo_app", password: "local-runtime" } as const;
 
+// Below Linux's ephemeral range (32768-60999), where an outgoing connection could hold the port.
 export const DEV_PORTS = {
-  postgres: Number(process.env.GALLO_PG_PORT ?? 54329),
-  endpoint: Number(process.env.GALLO_ENDPOINT_PORT ?? 54330),
+  postgres: Number(process.env.GALLO_PG_PORT ?? 15432),
+  endpoint: Number(process.env.GALLO_ENDPOINT_PORT ?? 15433),
   worker: Number(process.env.GALLO_WORKER_PORT ?? 8787),
 } as const;
 

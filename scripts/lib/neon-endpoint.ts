@@ -77,6 +77,8 @@ export async function startNeonEndpoint(options: { port: number }): Promise<Neon
   });
 
   const wss = new WebSocketServer({ server });
+  // ws re-emits the server's errors (a port in use): the listen promise below reports them.
+  wss.on("error", () => {});
   wss.on("connection", (socket, request) => {
     stats.websocketSessions++;
     const target = new URL(`http://${request.headers.host ?? ""}`);

@@ -57,7 +57,10 @@ export async function asMember<T extends Statements>(
   } catch (error) {
     // The session row itself was refused (revoked, idle, expired): the cookie is dead, and
     // readSession removes it. Other 401s (a wrong code, a wrong password) leave it alone.
-    if (sqlState(error) === "GA401") c.set("sessionRejected", true);
+    // Before the batch, only gallo_begin (GA401, translated by run) answers UNAUTHENTICATED.
+    if (error instanceof AppError && error.code === "UNAUTHENTICATED") {
+      c.set("sessionRejected", true);
+    }
     throw error;
   }
 }

@@ -13,7 +13,7 @@ describe("PATCH /api/v1/organisation/settings", () => {
     const res = await requireTwoFactor(tenant, true);
 
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ requireTwoFactor: true });
+    expect(res.body).toMatchObject({ requireTwoFactor: true });
     const me = await tenant.call<{ organisation: { require2fa: boolean } }>("/api/v1/auth/me");
     expect(me.body.organisation.require2fa).toBe(true);
     const audit = await auditOf(tenant.orgId);
