@@ -3,7 +3,7 @@
  * database (a new Neon branch or database; it refuses one with rows), as the owner role: migrates
  * it to the backup's level, loads every table in one transaction, and keeps the audit entries
  * exactly as they were, so `npm run audit:verify` still passes.
- * - Production (Neon): DATABASE_OWNER_URL=<owner URL of the empty database> RUNTIME_PASSWORD=…
+ * - Production (Neon): DATABASE_OWNER_URL=<owner URL of the empty database> RUNTIME_ROLE_PASSWORD=…
  *   npm run db:restore -- --from …
  * - Without DATABASE_OWNER_URL: the local dev database (which must be empty: `npm run db:reset`).
  */
@@ -17,7 +17,7 @@ try {
   if (!dir) throw new Error("usage: npm run db:restore -- --from <folder>");
 
   const ownerUrl = process.env.DATABASE_OWNER_URL;
-  const runtimePassword = process.env.RUNTIME_PASSWORD;
+  const runtimePassword = process.env.RUNTIME_ROLE_PASSWORD;
   const manifest = ownerUrl
     ? await restoreDatabase({ ownerUrl, dir, runtimePassword })
     : await withLocalDatabase((urls) => restoreDatabase({ ownerUrl: urls.owner, dir }));
