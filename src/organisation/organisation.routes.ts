@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { organisations } from "../../drizzle/schema.ts";
 import { auditEntry } from "../access/audit.ts";
+import { minRoleFor } from "../access/roles.ts";
 import { requireSession } from "../access/session.ts";
 import { asMember } from "../db/tenant.ts";
 import type { AppEnv } from "../env.ts";
@@ -39,21 +40,28 @@ organisationRoutes.patch("/settings", requireSession, validate("json", settingsB
   const body = c.req.valid("json");
   const { requireTwoFactor, ...rest } = body;
 
-  const [updated] = await asMember(c, "admin", (db, { orgId, userId }) => [
-    db
-      .update(organisations)
-      .set({ ...rest, ...(requireTwoFactor === undefined ? {} : { require2fa: requireTwoFactor }) })
-      .where(eq(organisations.id, orgId))
-      .returning(settingsColumns),
-    auditEntry(db, c, {
-      orgId,
-      actorUserId: userId,
-      action: "org.settings_changed",
-      targetType: "organisation",
-      targetId: orgId,
-      summary: body,
-    }),
-  ]);
+  const [updated] = await asMember(
+    c,
+    minRoleFor("organisation.settings"),
+    (db, { orgId, userId }) => [
+      db
+        .update(organisations)
+        .set({
+          ...rest,
+          ...(requireTwoFactor === undefined ? {} : { require2fa: requireTwoFactor }),
+        })
+        .where(eq(organisations.id, orgId))
+        .returning(settingsColumns),
+      auditEntry(db, c, {
+        orgId,
+        actorUserId: userId,
+        action: "org.settings_changed",
+        targetType: "organisation",
+        targetId: orgId,
+        summary: body,
+      }),
+    ],
+  );
 
   const settings = updated[0];
   if (!settings) throw new AppError("NOT_FOUND");
